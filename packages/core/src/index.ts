@@ -6,6 +6,7 @@ export * from "./model.js";
 export * from "./optimizer.js";
 export * from "./random.js";
 export * from "./registry.js";
+export * from "./safetensors.js";
 export * from "./spec.js";
 export * from "./tensor.js";
 export * from "./weights.js";
