@@ -9,4 +9,5 @@ export * from "./registry.js";
 export * from "./safetensors.js";
 export * from "./spec.js";
 export * from "./tensor.js";
+export * from "./trainer-state.js";
 export * from "./weights.js";
