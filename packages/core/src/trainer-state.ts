@@ -27,6 +27,20 @@ export interface TrainerState {
   readonly randomState: RandomState;
   /** Optimizer buffers (see `TrainableModel.getOptimizerState`). */
   readonly optimizerState: Weights;
+  /** Set when a run stopped mid-epoch (Ctrl-C): where that epoch continues. Plain JSON. */
+  readonly partialEpoch?: PartialEpoch;
+}
+
+/** Progress inside an interrupted epoch, so a resumed run continues it exactly. */
+export interface PartialEpoch {
+  /** Batches of epoch `TrainerState.epoch` already trained on. */
+  readonly batchesDone: number;
+  /** Sum over those batches of mean loss × tokens. */
+  readonly lossSum: number;
+  readonly tokens: number;
+  readonly seconds: number;
+  /** Recurrent state carried into the next batch (sequential sampling), float32 values. */
+  readonly carried: { readonly h: number[]; readonly c?: number[] } | null;
 }
 
 /** What a checkpoint folder holds. */
