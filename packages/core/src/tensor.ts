@@ -51,6 +51,19 @@ export class HostTensor<D extends DType = DType> implements Tensor<D> {
     this.values = data;
   }
 
+  /** A float32 host tensor (the type parameter cannot be inferred through the constructor). */
+  static float32(data: Float32Array, shape: readonly number[]): HostTensor<"float32"> {
+    return new HostTensor<"float32">(data, shape);
+  }
+
+  static float64(data: Float64Array, shape: readonly number[]): HostTensor<"float64"> {
+    return new HostTensor<"float64">(data, shape);
+  }
+
+  static int32(data: Int32Array, shape: readonly number[]): HostTensor<"int32"> {
+    return new HostTensor<"int32">(data, shape);
+  }
+
   get isDisposed(): boolean {
     return this.values === null;
   }

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import type { Backend, BackendRuntime, Capability } from "../src/index.js";
+import {
+  BackendUnavailableError,
+  backendHintsFromEnv,
+  parseBackendHints,
+  registerBackend,
+  resolveBackend,
+} from "../src/index.js";
+
+function fakeBackend(
+  name: string,
+  devices: Array<{
+    name: string;
+    capabilities: Capability[];
+    priority: Partial<Record<Capability, number>>;
+    fails?: string;
+  }>,
+  inits: string[],
+): Backend {
+  return {
+    name,
+    devices,
+    async init(device: string): Promise<BackendRuntime> {
+      inits.push(`${name}:${device}`);
+      const d = devices.find((x) => x.name === device);
+      if (d?.fails) throw new Error(d.fails);
+      return {
+        backend: name,
+        device,
+        id: `${name}:${device}`,
+        capabilities: d?.capabilities ?? [],
+        description: "fake",
+        createModel: () => Promise.reject(new Error("not used")),
+      };
+    },
+  };
+}
+
+describe("backend registry", () => {
+  const inits: string[] = [];
+  registerBackend(
+    fakeBackend(
+      "gpu",
+      [
+        {
+          name: "cuda",
+          capabilities: ["train", "infer"],
+          priority: { train: 100, infer: 90 },
+          fails: "libcudart.so.11 not found",
+        },
+        { name: "wasm", capabilities: ["train", "infer"], priority: { train: 30, infer: 30 } },
+      ],
+      inits,
+    ),
+  );
+  registerBackend(fakeBackend("rt", [{ name: "cpu", capabilities: ["infer"], priority: { infer: 80 } }], inits));
+
+  it("tries hints in order and falls through failures", async () => {
+    const runtime = await resolveBackend(["gpu:cuda", "gpu:wasm"], { capability: "train" });
+    expect(runtime.id).toBe("gpu:wasm");
+  });
+
+  it("auto picks the highest-priority device that loads for the job", async () => {
+    expect((await resolveBackend("auto", { capability: "infer" })).id).toBe("rt:cpu");
+    expect((await resolveBackend("auto", { capability: "train" })).id).toBe("gpu:wasm");
+  });
+
+  it("initialises a device once", async () => {
+    inits.length = 0;
+    await resolveBackend("rt:cpu");
+    await resolveBackend("rt");
+    expect(inits.filter((i) => i === "rt:cpu").length).toBeLessThanOrEqual(1);
+  });
+
+  it("lists what is registered and why each candidate failed", async () => {
+    const error = await resolveBackend(["gpu:cuda", "nope", "rt:cpu"], { capability: "train" }).catch((e) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error.message).toMatch(/gpu:cuda: libcudart\.so\.11 not found/);
+    expect(error.message).toMatch(/no backend named "nope"/);
+    expect(error.message).toMatch(/"rt:cpu" offers no device that can train/);
+    expect(error.message).toMatch(/registered: gpu \(cuda, wasm\); rt \(cpu\)/);
+  });
+
+  it("reads hints from configuration strings and RNNLM_BACKEND", () => {
+    expect(parseBackendHints(" tfjs:wasm, onnx:cpu ,")).toEqual(["tfjs:wasm", "onnx:cpu"]);
+    expect(backendHintsFromEnv("auto", { RNNLM_BACKEND: "onnx:cpu,reference" })).toEqual(["onnx:cpu", "reference"]);
+    expect(backendHintsFromEnv("auto", {})).toEqual(["auto"]);
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CheckpointReason,
+  evaluatePerplexity,
+  NonFiniteLossError,
+  nextLearningRate,
+  type TrainerState,
+  trainLoop,
+} from "../src/index.js";
+import { BigramModel } from "./bigram-model.js";
+import { patternSource } from "./sources.js";
+
+const pattern = [0, 1, 2, 3, 1, 0, 2, 3, 3, 1];
+
+describe("trainLoop", () => {
+  it("lowers the training perplexity every epoch", async () => {
+    const model = new BigramModel(4, 0.5);
+    const train = patternSource({ pattern, batch: 2, steps: 5, count: 4, carriesState: false });
+    const { history } = await trainLoop({ model, train, epochs: 5 });
+    expect(history).toHaveLength(5);
+    for (let i = 1; i < history.length; i++) {
+      expect(history[i].trainPerplexity).toBeLessThan(history[i - 1].trainPerplexity);
+    }
+    // An untrained model is uniform: perplexity 4 at the first step.
+    expect(history[0].trainPerplexity).toBeLessThan(4);
+    expect(history[0].trainPerplexity).toBeGreaterThan(history[4].trainPerplexity);
+  });
+
+  it("resets the state every batch for random sampling and carries it for sequential", async () => {
+    const random = new BigramModel(4);
+    await trainLoop({
+      model: random,
+      train: patternSource({ pattern, batch: 2, steps: 5, count: 3, carriesState: false }),
+      epochs: 2,
+    });
+    expect(random.seenStates).toEqual([0, 0, 0, 0, 0, 0]);
+    const sequential = new BigramModel(4);
+    await trainLoop({
+      model: sequential,
+      train: patternSource({ pattern, batch: 2, steps: 5, count: 3, carriesState: true }),
+      epochs: 2,
+    });
+    // Each row has seen 5 more tokens per batch; the state is reset when an epoch starts.
+    expect(sequential.seenStates).toEqual([0, 5, 10, 0, 5, 10]);
+  });
+
+  it("computes perplexity as exp(total loss / total tokens)", async () => {
+    const model = new BigramModel(4);
+    const source = patternSource({ pattern, batch: 3, steps: 2, count: 2, carriesState: true });
+    // All-zero logits: every token has probability 1/4.
+    expect(await evaluatePerplexity(model, source)).toBeCloseTo(4, 12);
+  });
+
+  it("resumes an interrupted run exactly where it stopped", async () => {
+    const make = () => patternSource({ pattern, batch: 2, steps: 5, count: 6, carriesState: true });
+    const full = new BigramModel(4, 0.3);
+    const uninterrupted = await trainLoop({ model: full, train: make(), epochs: 3 });
+
+    const first = new BigramModel(4, 0.3);
+    const controller = new AbortController();
+    let saved: TrainerState | null = null;
+    const reasons: CheckpointReason[] = [];
+    const stopped = await trainLoop({
+      model: first,
+      train: make(),
+      epochs: 3,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "step" && e.epoch === 2 && e.batch === 4) controller.abort();
+      },
+      onCheckpoint: async (reason, state) => {
+        reasons.push(reason);
+        saved = state;
+      },
+    });
+    expect(stopped.interrupted).toBe(true);
+    expect(reasons).toEqual(["epoch", "interrupted"]);
+    expect(saved!.epoch).toBe(1);
+    expect(saved!.partialEpoch?.batchesDone).toBe(4);
+
+    const second = new BigramModel(4, 0.3);
+    await second.setWeights(await first.getWeights());
+    const resumed = await trainLoop({ model: second, train: make(), epochs: 3, resume: saved! });
+    expect(Array.from(second.table)).toEqual(Array.from(full.table));
+    expect(second.getRandomState()).toEqual(full.getRandomState());
+    expect(resumed.history.map((r) => r.trainLoss)).toEqual(uninterrupted.history.map((r) => r.trainLoss));
+    expect(second.seenStates).toEqual(full.seenStates.slice(first.seenStates.length));
+  });
+
+  it("stops with a clear error on a non-finite loss and writes no checkpoint after it", async () => {
+    const model = new BigramModel(4);
+    const train = patternSource({ pattern, batch: 2, steps: 5, count: 3, carriesState: false });
+    const reasons: CheckpointReason[] = [];
+    let steps = 0;
+    const run = trainLoop({
+      model,
+      train,
+      epochs: 3,
+      onEvent: (e) => {
+        if (e.type === "step" && ++steps === 4) model.table.fill(Number.NaN);
+      },
+      onCheckpoint: async (reason) => {
+        reasons.push(reason);
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(NonFiniteLossError);
+    await expect(run).rejects.toThrow(/lower the learning rate/);
+    expect(reasons).toEqual(["epoch"]);
+  });
+
+  it("divides the learning rate by 4 when validation does not improve", async () => {
+    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, false)).toBe(5);
+    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, true)).toBe(20);
+    expect(nextLearningRate({ type: "constant" }, 20, false)).toBe(20);
+    const model = new BigramModel(4, 4);
+    // Validation follows a different pattern, so it stops improving while training overfits.
+    const valid = patternSource({ pattern: [3, 2, 1, 0], batch: 2, steps: 5, count: 2, carriesState: true });
+    const { history } = await trainLoop({
+      model,
+      train: patternSource({ pattern, batch: 2, steps: 5, count: 4, carriesState: true }),
+      valid,
+      epochs: 4,
+      schedule: { type: "plateau", factor: 0.25, minLr: 0 },
+    });
+    let best = Number.POSITIVE_INFINITY;
+    let divided = 0;
+    for (let i = 0; i < history.length - 1; i++) {
+      const improved = history[i].validPerplexity! < best;
+      best = Math.min(best, history[i].validPerplexity!);
+      expect(history[i + 1].learningRate).toBe(improved ? history[i].learningRate : history[i].learningRate / 4);
+      if (!improved) divided++;
+    }
+    expect(divided).toBeGreaterThan(0);
+  });
+});
