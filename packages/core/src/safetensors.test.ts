@@ -29,7 +29,9 @@ describe("safetensors", () => {
 
   it("refuses truncated files, lying headers and holes with a clear error", () => {
     const good = encodeSafetensors({ x: { shape: [3], data: new Float64Array([1, 2, 3]) } });
-    expect(() => decodeSafetensors(good.subarray(0, good.length - 1), "m.safetensors")).toThrow(/m\.safetensors.*truncated/);
+    expect(() => decodeSafetensors(good.subarray(0, good.length - 1), "m.safetensors")).toThrow(
+      /m\.safetensors.*truncated/,
+    );
     expect(() => decodeSafetensors(new Uint8Array(4))).toThrow(/shorter than the 8-byte/);
     const lying = good.slice();
     new DataView(lying.buffer).setBigUint64(0, 1n << 40n, true);

@@ -46,7 +46,9 @@ export function encodeSafetensors(
   for (const [name, t] of entries) {
     if (name === "__metadata__") throw new CheckpointError('"__metadata__" cannot be a tensor name');
     if (sizeOf(t.shape) !== t.data.length) {
-      throw new CheckpointError(`tensor "${name}": shape [${t.shape.join(", ")}] does not match ${t.data.length} values`);
+      throw new CheckpointError(
+        `tensor "${name}": shape [${t.shape.join(", ")}] does not match ${t.data.length} values`,
+      );
     }
     const bytes = t.data.byteLength;
     header[name] = { dtype: dtypeOf(t.data), shape: [...t.shape], data_offsets: [offset, offset + bytes] };
@@ -140,7 +142,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "the weights file"
   } catch (error) {
     fail(source, `its header is not UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) fail(source, "its header is not an object");
+  if (typeof header !== "object" || header === null || Array.isArray(header))
+    fail(source, "its header is not an object");
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
@@ -148,7 +151,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "the weights file"
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail(source, "__metadata__ is not an object");
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+        fail(source, "__metadata__ is not an object");
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== "string") fail(source, `metadata "${k}" is not a string`);
         metadata[k] = v;
@@ -174,7 +178,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "the weights file"
     const [begin, end] = offsets as [number, number];
     const size = BYTES[dtype as SafetensorsDType];
     const count = (shape as number[]).reduce((a, d) => a * d, 1);
-    if (end > dataLength) fail(source, `tensor "${name}" ends at byte ${end} but the data is ${dataLength} bytes (truncated?)`);
+    if (end > dataLength)
+      fail(source, `tensor "${name}" ends at byte ${end} but the data is ${dataLength} bytes (truncated?)`);
     if (end - begin !== count * size) {
       fail(source, `tensor "${name}" spans ${end - begin} bytes, its shape and dtype need ${count * size}`);
     }
@@ -187,7 +192,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "the weights file"
     if (begin !== covered) fail(source, `tensor "${name}" starts at ${begin}, expected ${covered} (overlap or hole)`);
     covered = end;
   }
-  if (covered !== dataLength) fail(source, `${dataLength - covered} bytes after the last tensor are not described by the header`);
+  if (covered !== dataLength)
+    fail(source, `${dataLength - covered} bytes after the last tensor are not described by the header`);
   for (const [begin, end, name] of spans) {
     const entry = (header as Record<string, { dtype: SafetensorsDType }>)[name];
     tensors[name] = {
