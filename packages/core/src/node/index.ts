@@ -1,0 +1,9 @@
+/**
+ * `@rnnlm/core/node`: checkpoint folders on disk. Node-only (node:fs, node:crypto), kept
+ * out of the main entry so `@rnnlm/core` stays browser-safe.
+ */
+export * from "./checkpoint-layout.js";
+export type { CheckpointManifest } from "./checkpoint-manifest.js";
+export type { FileDigest } from "./file-digest.js";
+export { loadCheckpoint } from "./load-checkpoint.js";
+export { saveCheckpoint } from "./save-checkpoint.js";
