@@ -1,1 +1,16 @@
-export {};
+// Node entry: onnx:cpu and onnx:cuda on onnxruntime-node, onnx:wasm on onnxruntime-web.
+import type { Backend } from "@rnnlm/core";
+import { createOnnxBackend } from "./onnx-backend.js";
+import { loadCpu, loadCuda } from "./node-devices.js";
+import { loadWasm, loadWebGpu } from "./web-devices.js";
+
+export * from "./portable.js";
+export { exportModelFile, exportOnnxFile, loadOnnxModel, readOnnxFile, writeOnnxFile } from "./onnx-file.js";
+
+/** The ONNX backend for Node: register it with core's `registerBackend(onnxBackend)`. */
+export const onnxBackend: Backend = createOnnxBackend({
+  cpu: loadCpu,
+  cuda: loadCuda,
+  wasm: loadWasm,
+  webgpu: loadWebGpu,
+});

@@ -1,0 +1,42 @@
+import { type Model, type ModelSpec, parseModelSpec, validateWeights, type Weights } from "@rnnlm/core";
+import type { JsonObject } from "./json-value.js";
+import { buildOnnxGraph, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-graph.js";
+import { metadataProps } from "./onnx-metadata.js";
+import { onnx } from "./onnx-proto.js";
+import { PACKAGE_VERSION } from "./package-version.js";
+
+export interface ExportOnnxOptions {
+  /**
+   * The vocabulary / codec description (any JSON object, e.g. data's serialised codec),
+   * stored in `metadata_props` as `rnnlm.codec` so the file is self-contained.
+   */
+  readonly codec?: JsonObject | null;
+  /** Extra string metadata (keys must not start with `rnnlm.`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Exports canonical weights (PyTorch names and gate order, core `Weights`) of `spec` to an
+ * ONNX model (IR 8, opset 17). Float64 weights are rounded to float32.
+ * Throws a `SpecError`/`ShapeError` when the spec or the weights are invalid.
+ */
+export function exportOnnx(spec: ModelSpec, weights: Weights, options: ExportOnnxOptions = {}): Uint8Array {
+  const parsed = parseModelSpec(spec);
+  validateWeights(parsed, weights);
+  const model = onnx.ModelProto.create({
+    irVersion: ONNX_IR_VERSION,
+    opsetImport: [{ domain: "", version: ONNX_OPSET }],
+    producerName: "rnnlm",
+    producerVersion: PACKAGE_VERSION,
+    modelVersion: 1,
+    docString: `rnnlm ${parsed.cell} language model (${parsed.numLayers} layer(s), hidden ${parsed.hiddenSize}, vocabulary ${parsed.vocabSize})`,
+    graph: buildOnnxGraph(parsed, weights),
+    metadataProps: metadataProps(parsed, options.codec, options.metadata),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Exports a live model of any backend (its `getWeights()`). */
+export async function exportModel(model: Model, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
+  return exportOnnx(model.spec, await model.getWeights(), options);
+}

@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { type BackendInitOptions, BackendUnavailableError } from "@rnnlm/core";
+import type { DeviceLoader } from "./onnx-backend.js";
+import { OnnxRuntime } from "./onnx-runtime.js";
+import { OrtEngine } from "./ort-engine.js";
+import type { OrtModule, OrtSessionOptions } from "./ort-types.js";
+import { probeRuntime } from "./probe-runtime.js";
+
+async function loadOrtNode(): Promise<OrtModule> {
+  try {
+    return await import("onnxruntime-node");
+  } catch (error) {
+    throw new BackendUnavailableError(
+      `onnxruntime-node could not be loaded (${(error as Error).message}); it ships binaries for Linux, macOS and Windows on x64/arm64. Reinstall it, or use onnx:wasm`,
+      { cause: error },
+    );
+  }
+}
+
+function cpuOptions(options: BackendInitOptions): OrtSessionOptions {
+  return {
+    executionProviders: ["cpu"],
+    graphOptimizationLevel: "all",
+    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+  };
+}
+
+/** `onnx:cpu`: onnxruntime-node's native CPU execution provider. */
+export const loadCpu: DeviceLoader = async (options) => {
+  const ort = await loadOrtNode();
+  const threads = options.threads !== undefined ? `${options.threads} intra-op thread(s)` : "default threads";
+  const runtime = new OnnxRuntime(
+    "cpu",
+    new OrtEngine(ort, cpuOptions(options)),
+    `onnxruntime-node ${ort.env.versions.node ?? "?"}, CPU execution provider, ${threads}`,
+    ["cpu"],
+  );
+  return probeRuntime(runtime, "Reinstall onnxruntime-node, or use onnx:wasm.");
+};
+
+const CUDA_ADVICE =
+  "Install the CUDA EP binaries (CUDA 12 + cuDNN 9 on Linux x64 or Windows x64) with " +
+  "`npm install onnxruntime-node --onnxruntime-node-install=cuda12` (or env ONNXRUNTIME_NODE_INSTALL=cuda12), " +
+  "or use onnx:cpu.";
+
+/** Where onnxruntime-node keeps its native libraries for this platform. */
+function ortNodeBinDir(): string {
+  const entry = createRequire(import.meta.url).resolve("onnxruntime-node");
+  return join(dirname(entry), "..", "bin", "napi-v6", process.platform, process.arch);
+}
+
+/**
+ * `onnx:cuda`: onnxruntime-node's CUDA execution provider. `['cuda', 'cpu']` would not fall
+ * back when the provider library is missing, and a session with `['cuda']` fails only when
+ * created, so this checks the library is installed and then proves a session runs.
+ */
+export const loadCuda: DeviceLoader = async (options) => {
+  const library = process.platform === "win32" ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so";
+  if (process.platform !== "linux" && process.platform !== "win32") {
+    throw new BackendUnavailableError(`onnx:cuda is not available on ${process.platform}. ${CUDA_ADVICE}`);
+  }
+  const dir = ortNodeBinDir();
+  if (!existsSync(join(dir, library))) {
+    throw new BackendUnavailableError(
+      `onnx:cuda: the CUDA execution provider (${library}) is not installed in ${dir}. ${CUDA_ADVICE}`,
+    );
+  }
+  const ort = await loadOrtNode();
+  const runtime = new OnnxRuntime(
+    "cuda",
+    new OrtEngine(ort, { ...cpuOptions(options), executionProviders: ["cuda"] }),
+    `onnxruntime-node ${ort.env.versions.node ?? "?"}, CUDA execution provider`,
+    ["cuda"],
+  );
+  return probeRuntime(runtime, CUDA_ADVICE);
+};

@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { BackendRuntime, Model, ModelSpec, Weights } from "@rnnlm/core";
+import { type ExportOnnxOptions, exportModel, exportOnnx } from "./export-onnx.js";
+import { type LoadedOnnxModel, loadOnnxModelBytes } from "./load-onnx-model.js";
+import { OnnxFileError } from "./onnx-file-error.js";
+import { MAX_ONNX_BYTES } from "./read-onnx-model.js";
+
+/**
+ * Writes bytes to `path` atomically: a temporary file in the same folder, flushed to disk,
+ * then renamed over `path`, so readers never see a half-written model.
+ */
+export async function writeOnnxFile(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const handle = await open(tmp, "w");
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Exports `spec` + canonical `weights` (e.g. read from a checkpoint) to an `.onnx` file. */
+export async function exportOnnxFile(
+  path: string,
+  spec: ModelSpec,
+  weights: Weights,
+  options: ExportOnnxOptions = {},
+): Promise<void> {
+  await writeOnnxFile(path, exportOnnx(spec, weights, options));
+}
+
+/** Exports a live model of any backend to an `.onnx` file. */
+export async function exportModelFile(path: string, model: Model, options: ExportOnnxOptions = {}): Promise<void> {
+  await writeOnnxFile(path, await exportModel(model, options));
+}
+
+/** Reads an `.onnx` file, refusing what cannot be a model before reading it all. */
+export async function readOnnxFile(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new OnnxFileError(`${path} is not a file`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof OnnxFileError) throw error;
+    throw new OnnxFileError(`cannot read ONNX model ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (size > MAX_ONNX_BYTES) throw new OnnxFileError(`${path} is ${size} bytes; ONNX models are limited to 2 GiB`);
+  const handle = await open(path, "r");
+  try {
+    return new Uint8Array(await handle.readFile());
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Loads an exported rnnlm model from bytes or a file path onto `runtime` (any backend):
+ * returns the model with its spec, codec description and metadata.
+ */
+export async function loadOnnxModel(
+  source: Uint8Array | ArrayBuffer | string,
+  runtime: BackendRuntime,
+): Promise<LoadedOnnxModel> {
+  const bytes = typeof source === "string" ? await readOnnxFile(source) : source;
+  try {
+    return await loadOnnxModelBytes(bytes, runtime);
+  } catch (error) {
+    if (typeof source === "string" && error instanceof OnnxFileError) {
+      throw new OnnxFileError(`${source}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort-types.js";
+
+/**
+ * One loaded ONNX Runtime with the session options of one device (`cpu`, `cuda`, `wasm`,
+ * `webgpu`). Runs are serialised: ONNX Runtime Web cannot run two inferences at once.
+ */
+export class OrtEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly ort: OrtModule,
+    readonly sessionOptions: OrtSessionOptions,
+  ) {}
+
+  createSession(bytes: Uint8Array): Promise<OrtSession> {
+    return this.ort.InferenceSession.create(bytes, this.sessionOptions);
+  }
+
+  int32(data: Int32Array, dims: readonly number[]): OrtTensor {
+    return new this.ort.Tensor("int32", data, dims);
+  }
+
+  float32(data: Float32Array, dims: readonly number[]): OrtTensor {
+    return new this.ort.Tensor("float32", data, dims);
+  }
+
+  /** Runs `session` after every earlier run of this engine has finished. */
+  run(session: OrtSession, feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
+    const next = this.queue.then(() => session.run(feeds));
+    this.queue = next.catch(() => undefined);
+    return next as Promise<Record<string, OrtTensor>>;
+  }
+
+  /** Releases `session` once the runs queued before this call have finished. */
+  release(session: OrtSession): Promise<void> {
+    const next = this.queue.then(() => session.release());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
