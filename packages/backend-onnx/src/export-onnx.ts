@@ -33,7 +33,11 @@ export function exportOnnx(spec: ModelSpec, weights: Weights, options: ExportOnn
     graph: buildOnnxGraph(parsed, weights),
     metadataProps: metadataProps(parsed, options.codec, options.metadata),
   });
-  return onnx.ModelProto.encode(model).finish();
+  const encoded = onnx.ModelProto.encode(model).finish();
+  // protobufjs hands out a Node Buffer (maybe a slice of a shared pool) in Node: copy into a plain array.
+  const bytes = new Uint8Array(encoded.length);
+  bytes.set(encoded);
+  return bytes;
 }
 
 /** Exports a live model of any backend (its `getWeights()`). */

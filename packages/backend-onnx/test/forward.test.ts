@@ -63,7 +63,9 @@ for (const device of ["cpu", "wasm"] as const) {
         expect(toleranceRatio(incremental, whole.logits.dataSync(), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
         expect(toleranceRatio(state.h.dataSync(), whole.state.h.dataSync(), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
         if (state.c !== undefined) {
-          expect(toleranceRatio(state.c.dataSync(), whole.state.c?.dataSync() ?? [], 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+          expect(toleranceRatio(state.c.dataSync(), whole.state.c?.dataSync() ?? [], 1e-6, 1e-6)).toBeLessThanOrEqual(
+            1,
+          );
         }
         model.dispose();
       }

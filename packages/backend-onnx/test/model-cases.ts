@@ -34,7 +34,8 @@ export function caseWeights(spec: ModelSpec, seed: number): Weights {
     if (spec.tied && name === "decoder.weight") continue;
     for (let i = 0; i < w.data.length; i++) w.data[i] = Math.fround((rng.uniform() * 2 - 1) * 0.9);
   }
-  if (spec.tied) weights["decoder.weight"] = { ...weights["encoder.weight"], data: weights["encoder.weight"].data.slice() };
+  if (spec.tied)
+    weights["decoder.weight"] = { ...weights["encoder.weight"], data: weights["encoder.weight"].data.slice() };
   return weights;
 }
 
