@@ -84,5 +84,5 @@ export async function buildCorpus(
     for (const ids of splits) if (ids) for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]];
   }
   const truncated = splits.map((ids) => (ids && ids.length > maxTokens ? ids.slice(0, maxTokens) : ids));
-  return { codec: new TextCodec(tokenizer, vocab), splits: truncated };
+  return { codec: options.codec ?? new TextCodec(tokenizer, vocab), splits: truncated };
 }
