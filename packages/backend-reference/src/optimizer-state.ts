@@ -1,0 +1,119 @@
+import { CheckpointError, type OptimizerSpec } from "@rnnlm/core";
+import type { Parameters } from "./parameters.js";
+
+/**
+ * An optimizer with PyTorch's update rules and buffers, in float64.
+ *
+ * SGD (`torch.optim.SGD`, dampening 0, no Nesterov), for each parameter w with gradient g:
+ *     g ← g + weightDecay·w;  if momentum > 0: buf ← momentum·buf + g (buf starts at 0, so
+ *     the first step gives buf = g as PyTorch does), g ← buf;  w ← w − lr·g.
+ * Adam (`torch.optim.Adam`, no AMSGrad, L2 weight decay added to g):
+ *     step ← step + 1;  g ← g + weightDecay·w;  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
+ *     w ← w − (lr / (1 − β1^step)) · m / (√v / √(1 − β2^step) + eps).
+ */
+export class OptimizerState {
+  readonly spec: OptimizerSpec;
+  lr: number;
+  private readonly names: readonly string[];
+  private momentum: Parameters = {};
+  private expAvg: Parameters = {};
+  private expAvgSq: Parameters = {};
+  private step = 0;
+
+  constructor(spec: OptimizerSpec, params: Parameters, names: readonly string[]) {
+    this.spec = spec;
+    this.lr = spec.lr;
+    this.names = names;
+    for (const name of names) {
+      const n = params[name].length;
+      if (spec.type === "sgd" && spec.momentum > 0) this.momentum[name] = new Float64Array(n);
+      if (spec.type === "adam") {
+        this.expAvg[name] = new Float64Array(n);
+        this.expAvgSq[name] = new Float64Array(n);
+      }
+    }
+  }
+
+  /** Updates `params` in place from `grads` (already clipped). */
+  apply(params: Parameters, grads: Parameters): void {
+    const spec = this.spec;
+    if (spec.type === "adam") this.step += 1;
+    for (const name of this.names) {
+      const w = params[name];
+      const g = grads[name];
+      if (spec.type === "sgd") {
+        const buf = this.momentum[name];
+        for (let i = 0; i < w.length; i++) {
+          let d = g[i] + spec.weightDecay * w[i];
+          if (buf !== undefined) {
+            buf[i] = spec.momentum * buf[i] + d;
+            d = buf[i];
+          }
+          w[i] -= this.lr * d;
+        }
+      } else {
+        const m = this.expAvg[name];
+        const v = this.expAvgSq[name];
+        const stepSize = this.lr / (1 - spec.beta1 ** this.step);
+        const bias2Sqrt = Math.sqrt(1 - spec.beta2 ** this.step);
+        for (let i = 0; i < w.length; i++) {
+          const d = g[i] + spec.weightDecay * w[i];
+          m[i] = spec.beta1 * m[i] + (1 - spec.beta1) * d;
+          v[i] = spec.beta2 * v[i] + (1 - spec.beta2) * d * d;
+          w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bias2Sqrt + spec.eps);
+        }
+      }
+    }
+  }
+
+  /** Buffers keyed `momentum.<param>`, `exp_avg.<param>`, `exp_avg_sq.<param>`, and `step` for Adam. */
+  buffers(): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
+    for (const [name, a] of Object.entries(this.momentum)) out[`momentum.${name}`] = a.slice();
+    for (const [name, a] of Object.entries(this.expAvg)) out[`exp_avg.${name}`] = a.slice();
+    for (const [name, a] of Object.entries(this.expAvgSq)) out[`exp_avg_sq.${name}`] = a.slice();
+    if (this.spec.type === "adam") out.step = Float64Array.of(this.step);
+    return out;
+  }
+
+  /** Restores buffers written by {@link buffers}; every key and length must match this optimizer's. */
+  restore(buffers: Record<string, ArrayLike<number>>): void {
+    const own = this.buffers();
+    for (const key of Object.keys(buffers)) {
+      if (!(key in own)) {
+        const expected = Object.keys(own).join(", ") || "none";
+        throw new CheckpointError(
+          `unexpected optimizer buffer "${key}" for ${this.describe()} (expected: ${expected}); was the state saved with another optimizer?`,
+        );
+      }
+    }
+    for (const [key, mine] of Object.entries(own)) {
+      const given = buffers[key];
+      if (given === undefined) {
+        throw new CheckpointError(
+          `missing optimizer buffer "${key}" for ${this.describe()}; was the state saved with another optimizer?`,
+        );
+      }
+      if (given.length !== mine.length) {
+        throw new CheckpointError(`optimizer buffer "${key}" holds ${given.length} values, expected ${mine.length}`);
+      }
+    }
+    for (const [key, given] of Object.entries(buffers)) {
+      if (key === "step") {
+        if (!Number.isInteger(given[0]) || given[0] < 0) {
+          throw new CheckpointError(`optimizer buffer "step" must be a non-negative integer, got ${given[0]}`);
+        }
+        this.step = given[0];
+      } else {
+        const [kind, ...rest] = key.split(".");
+        const name = rest.join(".");
+        const target = kind === "momentum" ? this.momentum : kind === "exp_avg" ? this.expAvg : this.expAvgSq;
+        target[name] = Float64Array.from(given);
+      }
+    }
+  }
+
+  private describe(): string {
+    return this.spec.type === "sgd" ? `SGD (momentum ${this.spec.momentum})` : "Adam";
+  }
+}
