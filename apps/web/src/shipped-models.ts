@@ -1,0 +1,18 @@
+/** A model file served from `public/models/`. */
+export interface ShippedModel {
+  readonly file: string;
+  readonly label: string;
+}
+
+/**
+ * Models the app ships (files in `public/models/`). Add your own export there and a line here
+ * to offer it without the file picker.
+ */
+export const SHIPPED_MODELS: readonly ShippedModel[] = [
+  { file: "time-machine-gru.onnx", label: "The Time Machine, character GRU (pre-trained)" },
+];
+
+/** URL of a shipped model, relative to the page. */
+export function shippedModelUrl(model: ShippedModel): string {
+  return new URL(`${import.meta.env.BASE_URL}models/${model.file}`, document.baseURI).href;
+}
