@@ -1,0 +1,53 @@
+import type * as tf from "@tensorflow/tfjs-core";
+import type { Blocks } from "../blocks.js";
+
+/** Gradients a cell hands back to its layer after backpropagating through all steps. */
+export interface CellGrads {
+  /** d loss / d (x·W_ihᵀ + b_ih) for every step, (T·B, G), time-major rows. */
+  readonly dGx: tf.Tensor;
+  /** d loss / d (h·W_hhᵀ + b_hh) for every step, (T·B, G); the same tensor as `dGx` except for GRU. */
+  readonly dGh: tf.Tensor;
+  /** The state each step read, h_0 … h_{T-1}, (T·B, H): `W_hh`'s gradient is `hPrevᵀ·dGh`. */
+  readonly hPrev: tf.Tensor;
+}
+
+/** One recurrent layer run over all steps. */
+export interface CellRun {
+  /** h_1 … h_T stacked, (T·B, H). */
+  readonly outputs: tf.Tensor;
+  readonly h: tf.Tensor;
+  readonly c: tf.Tensor | null;
+  /**
+   * Backpropagation through time given d loss / d outputs (T·B, H); null when the run was
+   * not recorded. The final state gets no gradient: states are detached between batches.
+   */
+  readonly backward: ((dOutputs: tf.Tensor) => CellGrads) | null;
+}
+
+export interface CellInputs {
+  /** x·W_ihᵀ + {@link FusedCell.inputBias} for all steps, (T·B, G). */
+  readonly xproj: tf.Tensor;
+  readonly h0: tf.Tensor;
+  readonly c0: tf.Tensor | null;
+  /** W_hhᵀ, (H, G). */
+  readonly whhT: tf.Tensor;
+  /** W_hh, (G, H), for the backward pass (wasm matmuls with a transposed operand are slow). */
+  readonly whh: () => tf.Tensor;
+  readonly bhh: tf.Tensor;
+  readonly steps: number;
+  /** Keep what backward needs. */
+  readonly record: boolean;
+  readonly blocks: Blocks;
+}
+
+/**
+ * A recurrent cell with its step written out by hand: the input projection of all steps is
+ * one matmul done by the layer, each step costs one matmul and a few elementwise ops, and
+ * the backward pass is explicit BPTT whose per-step factors are computed for all steps at
+ * once. Must run inside `tf.tidy` (intermediates are not disposed here).
+ */
+export interface FusedCell {
+  /** The bias folded into the batched input projection. */
+  inputBias(bih: tf.Tensor, bhh: tf.Tensor): tf.Tensor;
+  run(inputs: CellInputs): CellRun;
+}

@@ -1,0 +1,239 @@
+import type {
+  GradientResult,
+  LossResult,
+  ModelSpec,
+  RandomState,
+  RecurrentState,
+  TimeMajorBatch,
+  TrainableModel,
+  TrainingOptions,
+  TrainStepResult,
+  Weights,
+} from "@rnnlm/core";
+import { parameterNames, SeededRandom, ShapeError, SpecError } from "@rnnlm/core";
+import * as tf from "@tensorflow/tfjs-core";
+import type { LoadedDevice } from "./devices.js";
+import { drawDropoutMasks } from "./dropout.js";
+import { runNetwork } from "./network.js";
+import { applyUpdate, globalNorm } from "./optimizer.js";
+import { isStoredTransposed, toInternal } from "./parameter-layout.js";
+import { TfjsTensor } from "./tfjs-tensor.js";
+import { checkIds, TfjsModel } from "./tfjs-model.js";
+
+interface StepTensors {
+  loss: tf.Scalar;
+  h: tf.Tensor;
+  c?: tf.Tensor;
+  [key: string]: tf.Tensor | undefined;
+}
+
+/**
+ * A model that trains on its tfjs device: `trainStep` runs forward, the hand-written
+ * backward pass, global-norm clipping and the optimizer update in one `tf.tidy`, and
+ * reads back only the loss and the gradient norm.
+ */
+export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
+  readonly training: TrainingOptions;
+  private lr: number;
+  private buffers = new Map<string, tf.Tensor>();
+  private step = 0;
+  private rng: SeededRandom;
+
+  constructor(spec: ModelSpec, device: LoadedDevice, weights: Weights, training: TrainingOptions) {
+    super(spec, device, weights);
+    this.training = training;
+    this.lr = training.optimizer.lr;
+    this.rng = new SeededRandom(training.seed);
+  }
+
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  setLearningRate(lr: number): void {
+    if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError(`learning rate must be a positive number, got ${lr}`);
+    this.lr = lr;
+  }
+
+  private check(batch: TimeMajorBatch, what: string): void {
+    checkIds(batch.x, batch.steps, batch.batch, this.spec.vocabSize, `${what} (x)`);
+    checkIds(batch.y, batch.steps, batch.batch, this.spec.vocabSize, `${what} (y)`);
+  }
+
+  private static detached(h: tf.Tensor, c: tf.Tensor | undefined): RecurrentState {
+    return c === undefined ? { h: new TfjsTensor(h) } : { h: new TfjsTensor(h), c: new TfjsTensor(c) };
+  }
+
+  async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
+    this.enter();
+    this.check(batch, "trainStep");
+    const st = this.stateTensors(state, batch.batch);
+    const masks = drawDropoutMasks(this.spec, this.rng, batch.steps, batch.batch);
+    const step = this.step + 1;
+    const names = parameterNames(this.spec);
+    let out: { result: StepTensors; params: Map<string, tf.Tensor>; buffers: Map<string, tf.Tensor> };
+    try {
+      const flat = tf.tidy(() => {
+        const run = runNetwork(this.spec, this.params, {
+          ids: batch.x,
+          targets: batch.y,
+          steps: batch.steps,
+          batch: batch.batch,
+          h: st.h,
+          c: st.c,
+          masks,
+          record: true,
+        });
+        if (run.backward === null || run.loss === null) throw new Error("internal: training run not recorded");
+        const grads = run.backward();
+        const { norm, scale } = globalNorm(grads, this.training.clip);
+        const clipped = new Map<string, tf.Tensor>();
+        for (const name of names) clipped.set(name, tf.mul(grads.get(name) as tf.Tensor, scale));
+        const update = applyUpdate(this.training.optimizer, this.lr, this.params, clipped, this.buffers, step);
+        const kept: Record<string, tf.Tensor> = { loss: run.loss, norm, h: run.h };
+        if (run.c !== null) kept.c = run.c;
+        for (const [name, t] of update.params) kept[`param:${name}`] = t;
+        for (const [name, t] of update.buffers) kept[`buffer:${name}`] = t;
+        return kept;
+      });
+      const params = new Map<string, tf.Tensor>();
+      const buffers = new Map<string, tf.Tensor>();
+      for (const [key, t] of Object.entries(flat)) {
+        if (key.startsWith("param:")) params.set(key.slice(6), t);
+        else if (key.startsWith("buffer:")) buffers.set(key.slice(7), t);
+      }
+      out = { result: flat as StepTensors, params, buffers };
+    } finally {
+      st.release();
+    }
+    for (const t of this.params.values()) t.dispose();
+    for (const t of this.buffers.values()) t.dispose();
+    this.params = out.params;
+    this.buffers = out.buffers;
+    this.step = step;
+    const { loss, norm } = out.result as StepTensors & { norm: tf.Scalar };
+    const [lossValue, normValue] = await Promise.all([loss.data(), norm.data()]);
+    loss.dispose();
+    norm.dispose();
+    return { loss: lossValue[0], gradNorm: normValue[0], state: TfjsTrainableModel.detached(out.result.h, out.result.c) };
+  }
+
+  async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
+    this.enter();
+    this.check(batch, "evaluate");
+    const st = this.stateTensors(state, batch.batch);
+    try {
+      const out = tf.tidy(() => {
+        const run = runNetwork(this.spec, this.params, {
+          ids: batch.x,
+          targets: batch.y,
+          steps: batch.steps,
+          batch: batch.batch,
+          h: st.h,
+          c: st.c,
+          masks: null,
+          record: false,
+        });
+        const kept: Record<string, tf.Tensor> = { loss: run.loss as tf.Scalar, h: run.h };
+        if (run.c !== null) kept.c = run.c;
+        return kept;
+      });
+      const loss = (await out.loss.data())[0];
+      out.loss.dispose();
+      return { loss, state: TfjsTrainableModel.detached(out.h, out.c) };
+    } finally {
+      st.release();
+    }
+  }
+
+  async gradients(batch: TimeMajorBatch, state: RecurrentState): Promise<GradientResult> {
+    this.enter();
+    this.check(batch, "gradients");
+    const st = this.stateTensors(state, batch.batch);
+    try {
+      const out = tf.tidy(() => {
+        const run = runNetwork(this.spec, this.params, {
+          ids: batch.x,
+          targets: batch.y,
+          steps: batch.steps,
+          batch: batch.batch,
+          h: st.h,
+          c: st.c,
+          masks: null,
+          record: true,
+        });
+        if (run.backward === null) throw new Error("internal: gradient run not recorded");
+        const grads = run.backward();
+        const kept: Record<string, tf.Tensor> = { loss: run.loss as tf.Scalar, h: run.h };
+        if (run.c !== null) kept.c = run.c;
+        for (const [name, g] of grads) kept[`grad:${name}`] = g;
+        return kept;
+      });
+      const grads = new Map<string, tf.Tensor>();
+      for (const [key, t] of Object.entries(out)) if (key.startsWith("grad:")) grads.set(key.slice(5), t);
+      const canonical = await this.readCanonical(grads);
+      for (const g of grads.values()) g.dispose();
+      const loss = (await out.loss.data())[0];
+      out.loss.dispose();
+      return { loss, grads: canonical, state: TfjsTrainableModel.detached(out.h, out.c) };
+    } finally {
+      st.release();
+    }
+  }
+
+  async getOptimizerState(): Promise<Weights> {
+    this.enter();
+    return this.readCanonical(this.buffers);
+  }
+
+  /** Names and shapes the current optimizer keeps (canonical layout). */
+  private expectedBuffers(): Map<string, readonly number[]> {
+    const shapes = new Map<string, readonly number[]>();
+    const opt = this.training.optimizer;
+    const prefixes = opt.type === "adam" ? ["exp_avg", "exp_avg_sq"] : opt.momentum > 0 ? ["momentum"] : [];
+    for (const name of parameterNames(this.spec)) {
+      const shape = this.params.get(name)?.shape ?? [];
+      const canonical = isStoredTransposed(name) ? [shape[1], shape[0]] : shape;
+      for (const p of prefixes) shapes.set(`${p}.${name}`, canonical);
+    }
+    if (opt.type === "adam") shapes.set("step", [1]);
+    return shapes;
+  }
+
+  async setOptimizerState(state: Weights): Promise<void> {
+    this.enter();
+    const expected = this.expectedBuffers();
+    for (const [key, w] of Object.entries(state)) {
+      const shape = expected.get(key);
+      if (shape === undefined) {
+        throw new ShapeError(
+          `optimizer state "${key}" does not belong to a ${this.training.optimizer.type} optimizer for this model (expected: ${[...expected.keys()].join(", ") || "nothing"})`,
+        );
+      }
+      if (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
+        throw new ShapeError(`optimizer state "${key}" has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}]`);
+      }
+    }
+    const next = new Map<string, tf.Tensor>();
+    for (const [key, w] of Object.entries(state)) {
+      next.set(key, key === "step" ? tf.tensor1d([w.data[0]], "float32") : toInternal(key, w));
+    }
+    for (const t of this.buffers.values()) t.dispose();
+    this.buffers = next;
+    this.step = state.step === undefined ? 0 : state.step.data[0];
+  }
+
+  getRandomState(): RandomState {
+    return this.rng.getState();
+  }
+
+  setRandomState(state: RandomState): void {
+    this.rng = SeededRandom.fromState(state);
+  }
+
+  override dispose(): void {
+    for (const t of this.buffers.values()) t.dispose();
+    this.buffers.clear();
+    super.dispose();
+  }
+}
