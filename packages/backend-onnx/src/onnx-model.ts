@@ -25,7 +25,7 @@ function float32Copy(spec: ModelSpec, weights: Weights): Weights {
   validateWeights(spec, weights);
   const out: Weights = {};
   for (const [name, w] of Object.entries(withTiedDecoder(spec, weights))) {
-    out[name] = { shape: [...w.shape], data: Float32Array.from(w.data) };
+    out[name] = { shape: [...w.shape], data: new Float32Array(w.data) };
   }
   return out;
 }

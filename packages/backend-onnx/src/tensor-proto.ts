@@ -4,15 +4,27 @@ import { OnnxFileError } from "./onnx-file-error.js";
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
 /** A float32 initializer stored as little-endian `raw_data`. */
 export function floatInitializer(
   name: string,
   dims: readonly number[],
   values: ArrayLike<number>,
 ): OnnxTypes.ITensorProto {
-  const raw = new Uint8Array(values.length * 4);
-  const view = new DataView(raw.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  let raw: Uint8Array;
+  if (LITTLE_ENDIAN) {
+    raw = new Uint8Array(
+      (values instanceof Float32Array || values instanceof Float64Array
+        ? new Float32Array(values)
+        : Float32Array.from(values)
+      ).buffer,
+    );
+  } else {
+    raw = new Uint8Array(values.length * 4);
+    const view = new DataView(raw.buffer);
+    for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  }
   return { name, dims: [...dims], dataType: FLOAT, rawData: raw };
 }
 
@@ -63,6 +75,11 @@ export function readFloatInitializer(tensor: OnnxTypes.ITensorProto, expected: r
   if (raw !== null && raw !== undefined && raw.length > 0) {
     if (raw.length !== count * 4) {
       throw new OnnxFileError(`initializer "${name}" holds ${raw.length} bytes, its shape needs ${count * 4}`);
+    }
+    if (LITTLE_ENDIAN) {
+      const copy = new Uint8Array(raw.byteLength); // a copy: protobufjs may hand out a view (Node Buffer)
+      copy.set(raw);
+      return new Float32Array(copy.buffer);
     }
     const out = new Float32Array(count);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
