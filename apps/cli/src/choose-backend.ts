@@ -1,0 +1,64 @@
+import {
+  type BackendRuntime,
+  BackendUnavailableError,
+  type Capability,
+  listBackends,
+  parseBackendHints,
+  resolveBackend,
+} from "@rnnlm/core";
+import { registerInstalledBackends } from "./register-backends.js";
+import { UsageError } from "./usage-error.js";
+
+/** Where a backend choice can come from, highest precedence first. */
+export interface BackendChoice {
+  /** `--backend` */
+  readonly flag?: string | null;
+  /** `--device`, or the config's `device` */
+  readonly device?: string | null;
+  /** The config file's (or saved run's) `backend` key. */
+  readonly config?: string | null;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** When nothing is set (default `auto`). */
+  readonly fallback?: string;
+}
+
+/**
+ * Backend hints by precedence: flag > config > `RNNLM_BACKEND` > fallback (`auto`). A
+ * `device` is appended to hints that name a backend without one (`tfjs` + `wasm`).
+ */
+export function backendHints(choice: BackendChoice): string[] {
+  const source = [choice.flag, choice.config, choice.env.RNNLM_BACKEND].find(
+    (value) => typeof value === "string" && value.trim().length > 0,
+  );
+  const hints = parseBackendHints(source ?? choice.fallback ?? "auto");
+  const device = choice.device;
+  if (device === null || device === undefined) return hints;
+  return hints.map((hint) => (hint.includes(":") || hint === "auto" ? hint : `${hint}:${device}`));
+}
+
+/**
+ * Registers the installed backends and loads the first hint that can do `capability`.
+ * Throws a one-line {@link UsageError} naming what is installed when none can.
+ */
+export async function loadBackend(hints: readonly string[], capability: Capability): Promise<BackendRuntime> {
+  const missing = await registerInstalledBackends();
+  try {
+    return await resolveBackend(hints, { capability });
+  } catch (error) {
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    const detail = error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0)
+      .join("; ");
+    const notInstalled = missing.length > 0 ? `; not installed: ${missing.map((m) => m.name).join(", ")}` : "";
+    const offered = listBackends()
+      .flatMap((b) => b.devices.filter((d) => d.capabilities.includes(capability)).map((d) => `${b.name}:${d.name}`))
+      .join(", ");
+    throw new UsageError(
+      `${detail}${notInstalled}`,
+      `choose another with --backend or RNNLM_BACKEND (devices that can ${capability}: ${offered || "none"})`,
+      { cause: error },
+    );
+  }
+}

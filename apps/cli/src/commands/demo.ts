@@ -1,0 +1,96 @@
+import { join } from "node:path";
+import { loadCheckpoint } from "@rnnlm/core/node";
+import { backendHints, loadBackend } from "../choose-backend.js";
+import { CapturedOutput, type CliContext } from "../cli-output.js";
+import type { FlagDef } from "../flag-def.js";
+import { helpText } from "../help-text.js";
+import { parseFlags } from "../parse-flags.js";
+import { runFolder } from "../run-folder.js";
+import { exportCommand } from "./export.js";
+import { generateText } from "./generate.js";
+import { trainCommand } from "./train.js";
+
+const DEMO_FLAGS: readonly FlagDef[] = [
+  { flag: "save", type: "string", placeholder: "DIR", help: "run folder (default runs/demo)" },
+  { flag: "config", type: "string", placeholder: "FILE|PRESET", help: "training preset (default d2l-lstm-quick)" },
+  { flag: "epochs", type: "int", placeholder: "N", help: "override the preset's epochs" },
+  {
+    flag: "backend",
+    type: "string",
+    placeholder: "HINTS",
+    help: "training backend (default RNNLM_BACKEND, else auto)",
+  },
+];
+
+export const DEMO_HELP = helpText(
+  ["rnnlm demo [--save DIR] [--config PRESET] [--epochs N] [--backend HINTS]"],
+  "The README's main job: trains d2l's Time Machine LSTM (preset d2l-lstm-quick) with progress,\n" +
+    'prints its perplexity and the greedy continuation of "time traveller" (50 characters),\n' +
+    "exports the model to ONNX, generates the same continuation with ONNX Runtime (onnx:cpu),\n" +
+    "and checks that both agree (exit 1 if they do not).",
+  DEMO_FLAGS,
+);
+
+const PREFIX = "time traveller";
+const LENGTH = 50;
+
+/** `rnnlm demo` (`npm start`). */
+export async function demoCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const values = parseFlags("demo", argv, DEMO_FLAGS);
+  if (values.help) {
+    ctx.stdout.write(DEMO_HELP);
+    return 0;
+  }
+  const out = ctx.stdout;
+  const save = typeof values.save === "string" ? values.save : join("runs", "demo");
+  const preset = typeof values.config === "string" ? values.config : "d2l-lstm-quick";
+  const trainArgs = ["--config", preset, "--save", save];
+  if (typeof values.epochs === "number") trainArgs.push("--epochs", String(values.epochs));
+  if (typeof values.backend === "string") trainArgs.push("--backend", values.backend);
+
+  out.write(`\n== 1. rnnlm train ${trainArgs.join(" ")}\n`);
+  const trained = await trainCommand(trainArgs, ctx);
+  if (trained !== 0) return trained;
+
+  const checkpoint = await loadCheckpoint(runFolder(save).last);
+  const last = checkpoint.trainer?.history.at(-1);
+  const trainRuntime = await loadBackend(
+    backendHints({ flag: values.backend as string | undefined, env: ctx.env }),
+    "train",
+  );
+  out.write(`\nperplexity ${last ? last.trainPerplexity.toFixed(2) : "?"} after ${last?.epoch ?? 0} epochs\n`);
+
+  const warn = (message: string): void => ctx.stderr.write(`rnnlm: warning: ${message}\n`);
+  out.write(
+    `\n== 2. rnnlm generate --checkpoint ${save} --prefix "${PREFIX}" --length ${LENGTH} --backend ${trainRuntime.id}\n`,
+  );
+  const native = await generateText(
+    { checkpoint: save, prefix: PREFIX, length: LENGTH, sampling: { greedy: true }, hints: [trainRuntime.id] },
+    new CapturedOutput(out),
+    warn,
+  );
+
+  const onnxFile = join(save, "model.onnx");
+  out.write(`\n== 3. rnnlm export --checkpoint ${save} --onnx ${onnxFile}\n`);
+  const exported = await exportCommand(["--checkpoint", save, "--onnx", onnxFile], ctx);
+  if (exported !== 0) return exported;
+
+  out.write(
+    `\n== 4. rnnlm generate --model-file ${onnxFile} --prefix "${PREFIX}" --length ${LENGTH} --backend onnx:cpu\n`,
+  );
+  const onnx = await generateText(
+    { modelFile: onnxFile, prefix: PREFIX, length: LENGTH, sampling: { greedy: true }, hints: ["onnx:cpu"] },
+    new CapturedOutput(out),
+    warn,
+  );
+
+  if (native.text !== onnx.text) {
+    ctx.stderr.write(
+      `rnnlm: error: the continuations differ (${native.runtime}: "${native.text}", ${onnx.runtime}: "${onnx.text}"); ` +
+        "report this with the run folder attached\n",
+    );
+    return 1;
+  }
+  out.write(`\nthe ${native.runtime} and ${onnx.runtime} continuations match ✓\n`);
+  return 0;
+}

@@ -1,0 +1,62 @@
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { loadCheckpoint } from "@rnnlm/core/node";
+import type { CliContext } from "../cli-output.js";
+import type { FlagDef } from "../flag-def.js";
+import { helpText } from "../help-text.js";
+import { parseFlags } from "../parse-flags.js";
+import { findCheckpoint } from "../run-folder.js";
+import { UsageError } from "../usage-error.js";
+
+const EXPORT_FLAGS: readonly FlagDef[] = [
+  { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
+  { flag: "onnx", type: "string", placeholder: "FILE.onnx", help: "where to write the ONNX model" },
+];
+
+export const EXPORT_HELP = helpText(
+  ["rnnlm export --checkpoint DIR --onnx FILE.onnx"],
+  "Exports a checkpoint to ONNX (opset 17) with its vocabulary and spec in the metadata, so\n" +
+    "`rnnlm generate --model-file FILE.onnx` (or onnxruntime anywhere) can run it alone.",
+  EXPORT_FLAGS,
+);
+
+/** `rnnlm export`. */
+export async function exportCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const values = parseFlags("export", argv, EXPORT_FLAGS);
+  if (values.help) {
+    ctx.stdout.write(EXPORT_HELP);
+    return 0;
+  }
+  if (typeof values.checkpoint !== "string") {
+    throw new UsageError(
+      "rnnlm export needs --checkpoint DIR",
+      "pass the run folder written by rnnlm train --save DIR",
+    );
+  }
+  if (typeof values.onnx !== "string") {
+    throw new UsageError("rnnlm export needs --onnx FILE.onnx", "name the file to write, e.g. --onnx model.onnx");
+  }
+  const target = values.onnx;
+  const folder = dirname(target);
+  const folderOk = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!folderOk) throw new UsageError(`the folder ${folder} of --onnx ${target} does not exist`, "create it first");
+  const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
+  const checkpoint = await loadCheckpoint(dir);
+  const { exportOnnxFile, isJsonObject } = await import("@rnnlm/backend-onnx");
+  const codec = checkpoint.codec;
+  if (!isJsonObject(codec)) {
+    throw new UsageError(`the checkpoint ${dir} has no vocabulary`, "export a checkpoint written by rnnlm train");
+  }
+  const metadata: Record<string, string> = {};
+  if (checkpoint.config) metadata.training_config = JSON.stringify(checkpoint.config);
+  if (checkpoint.trainer) metadata.epochs_trained = String(checkpoint.trainer.epoch);
+  await exportOnnxFile(target, checkpoint.spec, checkpoint.weights, { codec, metadata });
+  const bytes = (await stat(target)).size;
+  ctx.stdout.write(
+    `wrote ${target} (${bytes} bytes, ${checkpoint.spec.cell}, vocabulary ${checkpoint.spec.vocabSize}) from ${dir}\n`,
+  );
+  return 0;
+}

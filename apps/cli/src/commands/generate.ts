@@ -1,0 +1,161 @@
+import type { BackendRuntime, Model, SamplingOptions } from "@rnnlm/core";
+import { TextGenerator } from "@rnnlm/core";
+import { loadCheckpoint } from "@rnnlm/core/node";
+import { TextCodec } from "@rnnlm/data";
+import { backendHints, loadBackend } from "../choose-backend.js";
+import type { CliContext, CliOutput } from "../cli-output.js";
+import type { FlagDef } from "../flag-def.js";
+import { helpText } from "../help-text.js";
+import { type FlagValues, parseFlags } from "../parse-flags.js";
+import { findCheckpoint } from "../run-folder.js";
+import { UsageError } from "../usage-error.js";
+
+const GENERATE_FLAGS: readonly FlagDef[] = [
+  { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
+  { flag: "model-file", type: "string", placeholder: "FILE.onnx", help: "a model exported with rnnlm export" },
+  { flag: "prefix", type: "string", placeholder: "TEXT", help: "text the model reads first (warm-up)" },
+  { flag: "length", type: "int", placeholder: "N", help: "tokens to generate (default 50)" },
+  { flag: "greedy", type: "boolean", help: "always take the most likely token (default)" },
+  { flag: "temperature", type: "number", placeholder: "T", help: "sample from softmax(logits / T)" },
+  { flag: "top-k", type: "int", placeholder: "K", help: "sample among the K most likely tokens" },
+  { flag: "top-p", type: "number", placeholder: "P", help: "sample from the smallest set with probability ≥ P" },
+  { flag: "seed", type: "int", placeholder: "S", help: "makes sampling reproducible" },
+  {
+    flag: "backend",
+    type: "string",
+    placeholder: "HINTS",
+    help: "runtime: tfjs[:device], onnx[:cpu|wasm], reference (default RNNLM_BACKEND, else auto)",
+  },
+  { flag: "device", type: "string", placeholder: "DEV", help: "device for a --backend given alone" },
+];
+
+export const GENERATE_HELP = helpText(
+  [
+    "rnnlm generate (--checkpoint DIR | --model-file FILE.onnx) --prefix TEXT --length N",
+    "               [--greedy | --temperature T --top-k K --top-p P] [--seed S] [--backend tfjs|onnx[:device]]",
+  ],
+  "Continues the prefix and streams the text to stdout: the prefix (as the model tokenises it),\n" +
+    "then each token as it is chosen (SPEC §1 predict: warm up on the prefix from the zero state,\n" +
+    "feed back each token). Greedy unless a sampling flag is given.",
+  GENERATE_FLAGS,
+);
+
+/** Sampling options from the flags, validated before anything is loaded. */
+export function samplingFromFlags(values: FlagValues): SamplingOptions {
+  const sampled = ["temperature", "top-k", "top-p"].filter((f) => f in values);
+  if (values.greedy === true && sampled.length > 0) {
+    throw new UsageError(
+      `--greedy cannot be combined with --${sampled[0]}`,
+      "drop --greedy to sample, or drop the sampling flags",
+    );
+  }
+  const temperature = values.temperature as number | undefined;
+  const topK = values["top-k"] as number | undefined;
+  const topP = values["top-p"] as number | undefined;
+  const seed = values.seed as number | undefined;
+  if (temperature !== undefined && !(temperature > 0)) {
+    throw new UsageError(`--temperature must be positive, got ${temperature}`, "write e.g. --temperature 0.8");
+  }
+  if (topK !== undefined && topK < 0) throw new UsageError(`--top-k must be ≥ 0, got ${topK}`, "write e.g. --top-k 5");
+  if (topP !== undefined && !(topP > 0 && topP <= 1)) {
+    throw new UsageError(`--top-p must be in (0, 1], got ${topP}`, "write e.g. --top-p 0.9");
+  }
+  if (seed !== undefined && seed < 0) throw new UsageError(`--seed must be ≥ 0, got ${seed}`, "write e.g. --seed 1");
+  if (sampled.length === 0) return { greedy: true };
+  return { temperature, topK, topP, seed };
+}
+
+interface LoadedForGeneration {
+  readonly model: Model;
+  readonly codec: TextCodec;
+}
+
+async function fromCheckpoint(path: string, runtime: BackendRuntime): Promise<LoadedForGeneration> {
+  const checkpoint = await loadCheckpoint(await findCheckpoint(path, "--checkpoint", ["best", "last"]));
+  const codec = TextCodec.fromJSON(checkpoint.codec);
+  return { model: await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights }), codec };
+}
+
+async function fromOnnx(path: string, runtime: BackendRuntime): Promise<LoadedForGeneration> {
+  const { loadOnnxModel } = await import("@rnnlm/backend-onnx");
+  const loaded = await loadOnnxModel(path, runtime);
+  if (loaded.codec === null) {
+    loaded.model.dispose();
+    throw new UsageError(
+      `${path} carries no vocabulary (rnnlm.codec metadata)`,
+      "export it with rnnlm export --checkpoint DIR --onnx FILE",
+    );
+  }
+  return { model: loaded.model, codec: TextCodec.fromJSON(loaded.codec) };
+}
+
+export interface GenerateRequest {
+  readonly checkpoint?: string;
+  readonly modelFile?: string;
+  readonly prefix: string;
+  readonly length: number;
+  readonly sampling: SamplingOptions;
+  readonly hints: readonly string[];
+}
+
+/**
+ * Loads the model, streams `prefix` + the generated tokens to `out`, and returns the whole
+ * text (as printed, without the final newline) with the runtime that produced it.
+ */
+export async function generateText(
+  request: GenerateRequest,
+  out: CliOutput,
+  warn: (message: string) => void,
+): Promise<{ text: string; runtime: string }> {
+  const runtime = await loadBackend(request.hints, "infer");
+  const { model, codec } = request.modelFile
+    ? await fromOnnx(request.modelFile, runtime)
+    : await fromCheckpoint(request.checkpoint as string, runtime);
+  const generator = new TextGenerator(model, codec, { onWarning: warn });
+  try {
+    let text = codec.tokenize(request.prefix).join(codec.separator);
+    out.write(text);
+    for await (const token of generator.stream(request.prefix, request.length, request.sampling)) {
+      const piece = `${codec.separator}${token}`;
+      text += piece;
+      out.write(piece);
+    }
+    out.write("\n");
+    return { text, runtime: runtime.id };
+  } finally {
+    generator.dispose();
+    model.dispose();
+  }
+}
+
+/** `rnnlm generate`. */
+export async function generateCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const values = parseFlags("generate", argv, GENERATE_FLAGS);
+  if (values.help) {
+    ctx.stdout.write(GENERATE_HELP);
+    return 0;
+  }
+  const checkpoint = values.checkpoint as string | undefined;
+  const modelFile = values["model-file"] as string | undefined;
+  if ((checkpoint === undefined) === (modelFile === undefined)) {
+    throw new UsageError(
+      checkpoint === undefined ? "rnnlm generate needs a model" : "--checkpoint and --model-file cannot be combined",
+      "pass either --checkpoint DIR or --model-file FILE.onnx",
+    );
+  }
+  if (typeof values.prefix !== "string" || values.prefix.length === 0) {
+    throw new UsageError("rnnlm generate needs --prefix TEXT", 'write e.g. --prefix "time traveller"');
+  }
+  const length = (values.length as number | undefined) ?? 50;
+  if (length < 0) throw new UsageError(`--length must be ≥ 0, got ${length}`, "write e.g. --length 50");
+  const sampling = samplingFromFlags(values);
+  const hints = backendHints({
+    flag: values.backend as string | undefined,
+    device: values.device as string | undefined,
+    env: ctx.env,
+  });
+  await generateText({ checkpoint, modelFile, prefix: values.prefix, length, sampling, hints }, ctx.stdout, (message) =>
+    ctx.stderr.write(`rnnlm: warning: ${message}\n`),
+  );
+  return 0;
+}

@@ -1,0 +1,239 @@
+import { dirname, resolve } from "node:path";
+import {
+  type CheckpointData,
+  type CheckpointReason,
+  type EpochRecord,
+  type ModelSpec,
+  type TrainerState,
+  trainLoop,
+} from "@rnnlm/core";
+import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
+import { TextCodec } from "@rnnlm/data";
+import { writeFileAtomic } from "../atomic-write.js";
+import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
+import { backendHints, loadBackend } from "../choose-backend.js";
+import type { CliContext } from "../cli-output.js";
+import { findConfigFile, readConfigFile } from "../config-file.js";
+import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
+import type { FlagDef } from "../flag-def.js";
+import { configLayerFromFlags } from "../flag-layer.js";
+import { formatConfig } from "../format-config.js";
+import { helpText } from "../help-text.js";
+import { loadCorpus } from "../load-corpus.js";
+import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js";
+import { parseFlags } from "../parse-flags.js";
+import { renderPerplexitySvg } from "../perplexity-plot.js";
+import { presetNames } from "../presets.js";
+import { ProgressReporter } from "../progress-reporter.js";
+import {
+  type ConfigKey,
+  type PartialRunConfig,
+  type RunConfig,
+  resolveRunConfig,
+  runConfigSchema,
+} from "../run-config.js";
+import { findCheckpoint, runFolder } from "../run-folder.js";
+import { UsageError } from "../usage-error.js";
+
+const TRAIN_FLAGS: readonly FlagDef[] = [
+  {
+    flag: "config",
+    type: "string",
+    placeholder: "FILE|PRESET",
+    help: "JSON config file, or a preset name (flags override it)",
+  },
+  { flag: "resume", type: "string", placeholder: "DIR", help: "continue the run saved in DIR (its last/ checkpoint)" },
+  ...CONFIG_FLAGS,
+];
+
+/** What a resumed run may change: how long, where, on what, how verbosely. */
+const RESUMABLE_KEYS: ReadonlySet<ConfigKey> = new Set(["epochs", "backend", "device", "save", "logInterval", "data"]);
+
+export const TRAIN_HELP = helpText(
+  [
+    "rnnlm train --data FILE|DIR [--config FILE|PRESET] [flags…] --save DIR",
+    "rnnlm train --resume DIR [--epochs N] [--backend HINTS]",
+  ],
+  "Trains a recurrent language model. Flags override the config file; the resolved config is\n" +
+    "printed and saved with every checkpoint. DIR/last/ is written after every epoch (and on\n" +
+    "Ctrl-C), DIR/best/ when validation perplexity improves, DIR/perplexity.svg every epoch.\n" +
+    "The first Ctrl-C finishes the step, saves DIR/last/ and exits 130; a second exits at once.",
+  TRAIN_FLAGS,
+  `Presets: ${presetNames().join(", ")}`,
+);
+
+interface Start {
+  readonly config: RunConfig;
+  readonly checkpoint: CheckpointData | null;
+}
+
+function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig {
+  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
+  if (!result.success) {
+    throw new UsageError(
+      `the checkpoint ${dir} has no usable run configuration (${result.error.issues[0]?.message})`,
+      "resume only runs started with rnnlm train",
+    );
+  }
+  return result.data;
+}
+
+async function startFresh(configArg: string | undefined, flags: PartialRunConfig): Promise<Start> {
+  let file: PartialRunConfig = {};
+  if (configArg !== undefined) {
+    const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg));
+    file = keys;
+  }
+  const config = resolveRunConfig(file, flags);
+  if (config.save === null) {
+    throw new UsageError(
+      "rnnlm train needs a run folder to save checkpoints in",
+      "add --save DIR (e.g. --save runs/lstm)",
+    );
+  }
+  return { config, checkpoint: null };
+}
+
+async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise<Start> {
+  for (const key of Object.keys(flags) as ConfigKey[]) {
+    if (!RESUMABLE_KEYS.has(key)) {
+      throw new UsageError(
+        `${flagOfKey(key)} cannot change when resuming (the run continues with its saved configuration)`,
+        `drop ${flagOfKey(key)}, or start a new run with --save; a resumed run accepts ${[...RESUMABLE_KEYS].map(flagOfKey).join(", ")}`,
+      );
+    }
+  }
+  const dir = await findCheckpoint(resumeArg, "--resume", ["last"]);
+  const checkpoint = await loadCheckpoint(dir);
+  if (checkpoint.trainer === undefined) {
+    throw new UsageError(
+      `the checkpoint ${dir} holds no trainer state (an inference-only checkpoint)`,
+      "resume from a run folder written by rnnlm train",
+    );
+  }
+  const runDir = resolve(dir) === resolve(resumeArg) ? dirname(dir) : resumeArg;
+  const config = resolveRunConfig(savedConfig(checkpoint, dir), { save: runDir }, flags);
+  return { config, checkpoint };
+}
+
+function describeSpec(spec: ModelSpec): string {
+  const input = spec.embeddingSize === null ? "one-hot" : `emsize ${spec.embeddingSize}`;
+  return `${spec.cell} ${spec.numLayers}×${spec.hiddenSize}, ${input}, vocabulary ${spec.vocabSize}${spec.tied ? ", tied" : ""}, init ${spec.init}`;
+}
+
+/** `rnnlm train`: returns the exit code (0 done, 130 stopped by Ctrl-C). */
+export async function trainCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const values = parseFlags("train", argv, TRAIN_FLAGS);
+  if (values.help) {
+    ctx.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  const flags = configLayerFromFlags(values, "train");
+  const resumeArg = typeof values.resume === "string" ? values.resume : undefined;
+  const configArg = typeof values.config === "string" ? values.config : undefined;
+  if (resumeArg !== undefined && configArg !== undefined) {
+    throw new UsageError(
+      "--resume and --config cannot be combined",
+      "a resumed run uses its saved configuration; drop --config",
+    );
+  }
+  const { config, checkpoint } =
+    resumeArg === undefined ? await startFresh(configArg, flags) : await startResumed(resumeArg, flags);
+  const run = runFolder(config.save as string);
+  const out = ctx.stdout;
+
+  const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
+  const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+  const spec = checkpoint ? checkpoint.spec : modelSpecOf(config, corpus.codec.size);
+  const runtime = await loadBackend(
+    backendHints({ config: config.backend, device: config.device, env: ctx.env }),
+    "train",
+  );
+  if (runtime.createTrainableModel === undefined) {
+    throw new UsageError(
+      `backend ${runtime.id} cannot train`,
+      "choose a training backend with --backend (tfjs, reference)",
+    );
+  }
+  const training = checkpoint?.trainer?.training ?? trainingOptionsOf(config);
+  const train = trainSource(config, corpus);
+  const valid = corpus.valid ? evalSource(config, corpus.valid) : undefined;
+  const test = corpus.test ? evalSource(config, corpus.test) : undefined;
+
+  out.write(`rnnlm train${checkpoint ? ` (resuming ${resumeArg} at epoch ${checkpoint.trainer?.epoch})` : ""}\n`);
+  out.write(formatConfig(config));
+  out.write(
+    `data: ${corpus.train.length} train` +
+      `${corpus.valid ? ` / ${corpus.valid.length} valid` : ""}${corpus.test ? ` / ${corpus.test.length} test` : ""} tokens, ` +
+      `${corpus.codec.tokenizer.kind}-level, ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
+  );
+  out.write(`model: ${describeSpec(spec)}\n`);
+  out.write(`backend: ${runtime.id} (${runtime.description})\n`);
+  out.write(`saving to: ${run.dir} (last/, best/, perplexity.svg)\n`);
+
+  const model = await runtime.createTrainableModel(spec, {
+    training,
+    seed: config.seed,
+    ...(checkpoint ? { weights: checkpoint.weights } : {}),
+  });
+  const savedConfigRecord: Record<string, unknown> = { ...config };
+  const codecJson = corpus.codec.toJSON();
+  let history: readonly EpochRecord[] = checkpoint?.trainer?.history ?? [];
+
+  const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
+    const data: CheckpointData = {
+      spec,
+      weights: await model.getWeights(),
+      codec: codecJson,
+      config: savedConfigRecord,
+      trainer: state,
+    };
+    await saveCheckpoint(reason === "best" ? run.best : run.last, data);
+    if (reason === "epoch") {
+      history = state.history;
+      await writeFileAtomic(run.plot, renderPerplexitySvg(history, `${spec.cell} perplexity — ${run.dir}`));
+    }
+  };
+
+  const reporter = new ProgressReporter(out, {
+    epochs: config.epochs,
+    logInterval: config.logInterval,
+    learningRate: () => model.learningRate,
+  });
+  ctx.interrupts?.setStoppable(true);
+  let result: Awaited<ReturnType<typeof trainLoop>>;
+  try {
+    result = await trainLoop({
+      model,
+      train,
+      valid,
+      test,
+      epochs: config.epochs,
+      schedule: scheduleOf(config),
+      ...(checkpoint?.trainer ? { resume: checkpoint.trainer } : {}),
+      signal: ctx.interrupts?.signal,
+      onEvent: reporter.onEvent,
+      onCheckpoint,
+    });
+  } finally {
+    ctx.interrupts?.setStoppable(false);
+    reporter.clearBar();
+  }
+  model.dispose();
+
+  if (result.interrupted) {
+    out.write(`| stopped: checkpoint saved in ${run.last}\n`);
+    out.write(`| resume with: rnnlm train --resume ${run.dir}\n`);
+    return 130;
+  }
+  const last = result.history.at(-1);
+  const parts = [`| end of training | epochs ${result.history.length}`];
+  if (last) parts.push(`train ppl ${last.trainPerplexity.toFixed(2)}`);
+  if (result.bestValidPerplexity !== null) parts.push(`best valid ppl ${result.bestValidPerplexity.toFixed(2)}`);
+  if (result.testPerplexity !== null) parts.push(`test ppl ${result.testPerplexity.toFixed(2)}`);
+  out.write(`${parts.join(" | ")}\n`);
+  out.write(
+    `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot}\n`,
+  );
+  return 0;
+}

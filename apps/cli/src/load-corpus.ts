@@ -1,0 +1,79 @@
+import { stat } from "node:fs/promises";
+import { type Corpus, loadCorpusFolder, loadTextFile, loadTimeMachine, type TextCodec } from "@rnnlm/data";
+import { UsageError } from "./usage-error.js";
+
+/** The corpus shipped with `@rnnlm/data`, accepted as `--data timemachine`. */
+export const TIME_MACHINE = "timemachine";
+
+export interface CorpusRequest {
+  /** `--data` value: a file, a folder, or `timemachine`. */
+  readonly data: string | null;
+  readonly level: "char" | "word" | null;
+  readonly maxTokens: number | null;
+  /** A checkpoint's codec: the corpus is encoded with it, and must fit its vocabulary. */
+  readonly codec?: TextCodec;
+}
+
+async function kindOf(path: string): Promise<"file" | "folder" | null> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? "folder" : "file";
+  } catch {
+    return null;
+  }
+}
+
+async function loadFresh(request: CorpusRequest): Promise<Corpus> {
+  const data = request.data;
+  if (data === null) {
+    throw new UsageError(
+      "no training data",
+      "pass --data FILE|DIR (a text file, a folder with train.txt/valid.txt/test.txt, or timemachine)",
+    );
+  }
+  const maxTokens = request.maxTokens ?? Number.POSITIVE_INFINITY;
+  const tokenizer = request.codec?.tokenizer;
+  const level = tokenizer?.kind ?? request.level ?? undefined;
+  const kind = await kindOf(data);
+  if (kind === null && data === TIME_MACHINE) return loadTimeMachine({ level: level ?? "char", maxTokens });
+  if (kind === null) {
+    throw new UsageError(
+      `--data ${data} does not exist`,
+      `pass an existing text file, a folder with train.txt/valid.txt/test.txt, or "${TIME_MACHINE}"`,
+    );
+  }
+  const options = { maxTokens, ...(tokenizer ? { tokenizer } : level ? { level } : {}) };
+  return kind === "folder" ? loadCorpusFolder(data, options) : loadTextFile(data, options);
+}
+
+/**
+ * Re-encodes `corpus` with the checkpoint's `codec`. Throws a {@link UsageError} when the
+ * corpus has tokens the checkpoint's vocabulary lacks or was tokenised differently.
+ */
+function encodeWith(corpus: Corpus, codec: TextCodec, data: string): Corpus {
+  const fresh = corpus.codec;
+  const missing = fresh.vocab.tokens.filter((token) => !codec.vocab.has(token));
+  if (missing.length > 0) {
+    const sample = missing
+      .slice(0, 5)
+      .map((t) => JSON.stringify(t))
+      .join(", ");
+    throw new UsageError(
+      `the vocabulary of the checkpoint (${codec.size} tokens) does not match --data ${data}: ${missing.length} of its ${fresh.size} tokens are not in it (${sample}${missing.length > 5 ? ", …" : ""})`,
+      "use the corpus the model was trained on, or train a new model on this one",
+    );
+  }
+  const remap = new Int32Array(fresh.size);
+  for (let id = 0; id < fresh.size; id++) remap[id] = codec.idOf(fresh.tokenOf(id));
+  const encode = (ids: Int32Array | null): Int32Array | null => (ids === null ? null : ids.map((id) => remap[id]));
+  return { codec, train: encode(corpus.train)!, valid: encode(corpus.valid), test: encode(corpus.test) };
+}
+
+/**
+ * Loads `--data` (with the vocabulary built from it, or the checkpoint's `codec`, which the
+ * corpus must fit).
+ */
+export async function loadCorpus(request: CorpusRequest): Promise<Corpus> {
+  const corpus = await loadFresh(request);
+  return request.codec ? encodeWith(corpus, request.codec, request.data ?? "") : corpus;
+}
