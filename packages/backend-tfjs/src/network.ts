@@ -136,7 +136,8 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
       grads.set(name, prev === undefined ? g : tf.add(prev, g));
     };
     const targetsT = tf.tensor1d(targets, "int32");
-    const dLogits = tf.mul(tf.sub(tf.exp(logProbs), tf.oneHot(targetsT, V, 1, 0, "float32")), tf.scalar(1 / rows));
+    // int32 one-hot then a cast: tfjs-backend-wasm 4.22's OneHot writes wrong float32 values.
+    const dLogits = tf.mul(tf.sub(tf.exp(logProbs), tf.cast(tf.oneHot(targetsT, V), "float32")), tf.scalar(1 / rows));
     accumulate(decoderName, tf.matMul(tf.transpose(dLogits), top));
     accumulate("decoder.bias", tf.sum(dLogits, 0));
     let dOut = tf.matMul(dLogits, decW);
