@@ -1,3 +1,6 @@
+import { stat } from "node:fs/promises";
+import { readWordIds } from "./byte-word-reader.js";
+import { ByteWordTable } from "./byte-word-table.js";
 import { CharTokenizer } from "./char-tokenizer.js";
 import { tokenLimit } from "./check-option.js";
 import { DataError } from "./errors.js";
@@ -57,16 +60,35 @@ export async function buildCorpus(
   const fixed = options.codec?.vocab;
   const counter = new TokenCounter();
   const splits: (Int32Array | null)[] = [];
+  const resolve = fixed ? (t: string) => fixed.idOf(t) : (t: string) => counter.intern(t);
+  const wordTable = new ByteWordTable(resolve); // shared by all splits
   for (const file of files) {
     if (file === null) {
       splits.push(null);
       continue;
     }
-    const ids = new IdBuffer();
-    const emit = fixed
-      ? (token: string): void => ids.push(fixed.idOf(token))
-      : (token: string): void => ids.push(counter.add(token));
-    await readLines(file, (line) => tokenizer.tokenizeLine(line, emit, true));
+    const fast = tokenizer instanceof WordTokenizer && tokenizer.clean === "none";
+    // Size the id buffer from the file: ~5 bytes per word in PTB/WikiText, ~1 per character.
+    const bytes = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const ids = new IdBuffer(Math.ceil(bytes / (tokenizer.kind === "word" ? 5 : 1)) + 1024);
+    if (fast) {
+      // Fast path for PTB/WikiText-style files: words straight from bytes, same tokens.
+      const push = fixed
+        ? (id: number): void => ids.push(id)
+        : (id: number): void => {
+            ids.push(id);
+            counter.countId(id);
+          };
+      await readWordIds(file, wordTable, tokenizer.eos, push, resolve);
+    } else {
+      const emit = fixed
+        ? (token: string): void => ids.push(fixed.idOf(token))
+        : (token: string): void => ids.push(counter.add(token));
+      await readLines(file, (line) => tokenizer.tokenizeLine(line, emit, true));
+    }
     if (ids.length === 0) {
       throw new DataError(
         "ERR_EMPTY_CORPUS",

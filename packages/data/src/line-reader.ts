@@ -4,7 +4,8 @@ import { DataError } from "./errors.js";
 
 const CHUNK_BYTES = 1 << 20;
 
-function fileError(path: string, e: unknown): unknown {
+/** Turns a file-system error into one clear {@link DataError} naming the path. */
+export function fileError(path: string, e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOENT") {
     return new DataError("ERR_FILE_NOT_FOUND", `corpus file not found: ${resolve(path)}; check the path`, { cause: e });

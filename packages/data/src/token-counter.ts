@@ -9,6 +9,18 @@ export class TokenCounter {
 
   /** Counts one occurrence and returns the token's first-seen index. */
   add(token: string): number {
+    const id = this.intern(token);
+    this.tally[id]++;
+    return id;
+  }
+
+  /** Counts one more occurrence of an interned token. */
+  countId(id: number): void {
+    this.tally[id]++;
+  }
+
+  /** The token's first-seen index, registering it (with count 0) if new. */
+  intern(token: string): number {
     let id = this.index.get(token);
     if (id === undefined) {
       id = this.seen.length;
@@ -22,7 +34,6 @@ export class TokenCounter {
         this.tally = grown;
       }
     }
-    this.tally[id]++;
     return id;
   }
 
