@@ -1,0 +1,22 @@
+import { type ConformanceSuiteOptions, runConformanceSuite } from "@rnnlm/conformance";
+import { tfjsBackend } from "../src/index.js";
+
+// The shared cases: every cell, 1–2 layers, one-hot/embedding, tied; forward, gradients and
+// train steps. Gradients and train steps run at the default float32 tolerances. The forward
+// check judges small logits (as the onnx backend does) against max(|b|, 1%·max) with 2e-5:
+// XNNPACK's float32 GEMMs sum in their own order, and one rounding of the largest terms
+// reads as 1e-5 relative on elements a thousand times smaller than the largest.
+// tfjs keeps one global backend: each model re-activates its own device, so the devices
+// can share this file.
+function suite(device: "wasm" | "cpu" | "cuda" | "cpu-native", extra: Partial<ConformanceSuiteOptions> = {}): void {
+  const base = { name: `tfjs:${device}`, runtime: () => tfjsBackend.init(device), ...extra };
+  runConformanceSuite({ ...base, parts: ["gradients", "trainStep"] });
+  runConformanceSuite({ ...base, parts: ["forward"], tolerances: { forward: 2e-5 }, compare: { floorFraction: 1e-2 } });
+}
+
+suite("wasm");
+suite("cpu");
+// Native builds cannot be installed on CI (their install downloads libtensorflow); where they
+// do not load, every case skips with the loader's reason (what to install, which CUDA/cuDNN).
+suite("cuda", { optional: true });
+suite("cpu-native", { optional: true });
