@@ -5,7 +5,14 @@ import { loadCpu, loadCuda } from "./node-devices.js";
 import { loadWasm, loadWebGpu } from "./web-devices.js";
 
 export * from "./portable.js";
-export { exportModelFile, exportOnnxFile, loadOnnxModel, readOnnxFile, writeOnnxFile } from "./onnx-file.js";
+export {
+  exportCheckpointFile,
+  exportModelFile,
+  exportOnnxFile,
+  loadOnnxModel,
+  readOnnxFile,
+  writeOnnxFile,
+} from "./onnx-file.js";
 
 /** The ONNX backend for Node: register it with core's `registerBackend(onnxBackend)`. */
 export const onnxBackend: Backend = createOnnxBackend({

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { BackendRuntime, Model, ModelSpec, Weights } from "@rnnlm/core";
+import { loadCheckpoint } from "@rnnlm/core/node";
 import { type ExportOnnxOptions, exportModel, exportOnnx } from "./export-onnx.js";
 import { type LoadedOnnxModel, loadOnnxModelBytes } from "./load-onnx-model.js";
+import { isJsonObject } from "./json-value.js";
 import { OnnxFileError } from "./onnx-file-error.js";
 import { MAX_ONNX_BYTES } from "./read-onnx-model.js";
 
@@ -41,6 +43,26 @@ export async function exportOnnxFile(
 /** Exports a live model of any backend to an `.onnx` file. */
 export async function exportModelFile(path: string, model: Model, options: ExportOnnxOptions = {}): Promise<void> {
   await writeOnnxFile(path, await exportModel(model, options));
+}
+
+/**
+ * Exports a checkpoint folder (core's `saveCheckpoint` layout) to an `.onnx` file, carrying its
+ * codec description along; `options.codec` overrides it. Returns the bytes written.
+ */
+export async function exportCheckpointFile(
+  checkpointDir: string,
+  path: string,
+  options: ExportOnnxOptions = {},
+): Promise<Uint8Array> {
+  const checkpoint = await loadCheckpoint(checkpointDir);
+  const saved = checkpoint.codec;
+  if (options.codec === undefined && saved !== undefined && saved !== null && !isJsonObject(saved)) {
+    throw new OnnxFileError(`the codec in checkpoint ${checkpointDir} is not a JSON object; pass options.codec`);
+  }
+  const codec = options.codec !== undefined ? options.codec : isJsonObject(saved) ? saved : null;
+  const bytes = exportOnnx(checkpoint.spec, checkpoint.weights, { ...options, codec });
+  await writeOnnxFile(path, bytes);
+  return bytes;
 }
 
 /** Reads an `.onnx` file, refusing what cannot be a model before reading it all. */
