@@ -2,9 +2,9 @@
 // Trains the small pre-trained Time Machine model the demo ships with, through the public
 // packages (reference backend + core's trainLoop + data's Time Machine), and exports it with
 // @rnnlm/backend-onnx. Usage (from apps/web, after building the packages):
-//   node scripts/make-model.mjs [--out public/models/time-machine-gru.onnx] [--epochs 120]
+//   node scripts/make-model.mjs [--out public/models/time-machine-gru.onnx] [--epochs 60]
 //     [--hidden 96] [--cell gru] [--lr 0.01] [--seed 1]
-// The default run takes a few minutes on one core; the result is < 1 MB.
+// The default run (the shipped model: perplexity 2.12) takes about 6 minutes on one core; 155 KiB.
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { loadTimeMachine, RandomBatches } from "@rnnlm/data";
 const { values } = parseArgs({
   options: {
     out: { type: "string", default: "public/models/time-machine-gru.onnx" },
-    epochs: { type: "string", default: "120" },
+    epochs: { type: "string", default: "60" },
     hidden: { type: "string", default: "96" },
     cell: { type: "string", default: "gru" },
     lr: { type: "string", default: "0.01" },

@@ -56,7 +56,8 @@ describe.skipIf(missing !== null)("the web demo in Chromium", () => {
     });
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.goto(server.url);
-    await page.locator("#generate:enabled").waitFor({ timeout: 60_000 });
+    // Compiling ORT's 28 MB WebAssembly takes a while on a loaded 2-core machine.
+    await page.locator("#generate:enabled").waitFor({ timeout: 120_000 });
   });
 
   afterAll(async () => {
@@ -128,6 +129,28 @@ describe.skipIf(missing !== null)("the web demo in Chromium", () => {
     expect(generated.length).toBeGreaterThan(20);
     expect(generated.length).toBeLessThan(5000);
     expect(await page.textContent("#stats")).toMatch(/^Stopped after \d+ tokens/);
+  });
+
+  it("offers WebGPU, and falls back to WASM with a clear message where it cannot start", async () => {
+    await page.fill("#length", String(LENGTH));
+    await page.selectOption("#device", "webgpu").catch(() => undefined);
+    await page.locator("#device:enabled").waitFor();
+    const webgpuOption = page.locator('#device option[value="webgpu"]');
+    if (await webgpuOption.isDisabled()) {
+      expect(await webgpuOption.textContent()).toContain("no WebGPU");
+    } else if (await page.locator("#error").isVisible()) {
+      // Headless with --disable-gpu: navigator.gpu exists but there is no adapter.
+      expect(await page.textContent("#error")).toMatch(
+        /Could not switch to onnx:webgpu: .*\nStill running on onnx:wasm\./s,
+      );
+      expect(await page.inputValue("#device")).toBe("wasm");
+      expect(await generateGreedily()).toBe(expected);
+    } else {
+      expect(await page.textContent("#runtime")).toContain("Ran on onnx:webgpu");
+      expect((await generateGreedily()).length).toBe(PREFIX.length + LENGTH);
+      await page.selectOption("#device", "wasm");
+      await page.locator("#device:enabled").waitFor();
+    }
   });
 
   it("made no request outside the app and logged no console errors", () => {
