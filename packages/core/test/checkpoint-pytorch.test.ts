@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelSpecInput } from "../src/spec.js";
 import { saveCheckpoint } from "../src/node/index.js";
@@ -33,11 +34,14 @@ function probe(): { torch: boolean; safetensors: boolean; numpy: boolean } | str
 const found = probe();
 const python = typeof found === "string" ? null : found;
 
-/** Runs `check` when `missing` is null; otherwise skips with the reason printed, or fails when tools are required. */
-function itWhen(missing: string | null, name: string, check: () => Promise<void>): void {
+/**
+ * Runs `check` when `missing` is null; otherwise skips with the reason printed, or fails when
+ * tools are required and `requirable` (Debian packages Python and torch, not safetensors).
+ */
+function itWhen(missing: string | null, name: string, check: () => Promise<void>, requirable = true): void {
   if (missing === null) {
     it(name, check, 120_000);
-  } else if (REQUIRE) {
+  } else if (REQUIRE && requirable) {
     it(name, () => {
       throw new Error(`RNNLM_REQUIRE_TOOLS=1 but ${missing}`);
     });
@@ -48,8 +52,47 @@ function itWhen(missing: string | null, name: string, check: () => Promise<void>
 }
 
 /**
- * The Python side. RNNModel is the model of pytorch/examples word_language_model/model.py
- * (constructor and forward as there; only what loading and one forward pass need).
+ * PyTorch word_language_model's RNNModel (pytorch/examples, word_language_model/model.py):
+ * constructor, forward and init_hidden as there; weight init and the Transformer left out.
+ */
+const MODEL_PY = `import torch.nn as nn
+
+
+class RNNModel(nn.Module):
+    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5, tie_weights=False):
+        super().__init__()
+        self.ntoken = ntoken
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        if rnn_type in ["LSTM", "GRU"]:
+            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
+        else:
+            nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
+            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
+        self.decoder = nn.Linear(nhid, ntoken)
+        if tie_weights:
+            if nhid != ninp:
+                raise ValueError("When using the tied flag, nhid must be equal to emsize")
+            self.decoder.weight = self.encoder.weight
+        self.rnn_type, self.nhid, self.nlayers = rnn_type, nhid, nlayers
+
+    def forward(self, input, hidden):
+        emb = self.drop(self.encoder(input))
+        output, hidden = self.rnn(emb, hidden)
+        output = self.drop(output)
+        decoded = self.decoder(output).view(-1, self.ntoken)
+        return nn.functional.log_softmax(decoded, dim=1), hidden
+
+    def init_hidden(self, bsz):
+        weight = next(self.parameters())
+        if self.rnn_type == "LSTM":
+            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
+        return weight.new_zeros(self.nlayers, bsz, self.nhid)
+`;
+
+/**
+ * The Python side: parse every file per the specification, then with the safetensors package,
+ * then load into RNNModel (model.py above, in the working folder) and run a forward pass.
  */
 const SCRIPT = `
 import json, struct, sys
@@ -103,36 +146,7 @@ for case in cases:
         import torch
         import torch.nn as nn
 
-        class RNNModel(nn.Module):
-            def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5, tie_weights=False):
-                super().__init__()
-                self.ntoken = ntoken
-                self.drop = nn.Dropout(dropout)
-                self.encoder = nn.Embedding(ntoken, ninp)
-                if rnn_type in ["LSTM", "GRU"]:
-                    self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
-                else:
-                    nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
-                    self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
-                self.decoder = nn.Linear(nhid, ntoken)
-                if tie_weights:
-                    if nhid != ninp:
-                        raise ValueError("When using the tied flag, nhid must be equal to emsize")
-                    self.decoder.weight = self.encoder.weight
-                self.rnn_type, self.nhid, self.nlayers = rnn_type, nhid, nlayers
-
-            def forward(self, input, hidden):
-                emb = self.drop(self.encoder(input))
-                output, hidden = self.rnn(emb, hidden)
-                output = self.drop(output)
-                decoded = self.decoder(output).view(-1, self.ntoken)
-                return nn.functional.log_softmax(decoded, dim=1), hidden
-
-            def init_hidden(self, bsz):
-                weight = next(self.parameters())
-                if self.rnn_type == "LSTM":
-                    return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
-                return weight.new_zeros(self.nlayers, bsz, self.nhid)
+        from model import RNNModel
 
         spec = case["spec"]
         rnn_type = {"lstm": "LSTM", "gru": "GRU", "rnn_tanh": "RNN_TANH", "rnn_relu": "RNN_RELU"}[spec["cell"]]
@@ -188,6 +202,7 @@ beforeAll(async () => {
   }
   casesFile = join(root.path, "cases.json");
   await writeFile(casesFile, JSON.stringify(cases));
+  await writeFile(join(root.path, "model.py"), MODEL_PY);
 });
 afterAll(async () => {
   await root?.remove();
@@ -198,6 +213,7 @@ let report: Array<{ dir: string; checked: string[] }> | undefined;
 function runPython(): Array<{ dir: string; checked: string[] }> {
   if (report !== undefined) return report;
   const run = spawnSync(PYTHON, ["-c", SCRIPT, casesFile, JSON.stringify(python)], {
+    cwd: root.path,
     encoding: "utf8",
     timeout: 110_000,
   });
@@ -228,6 +244,7 @@ describe("model.safetensors in Python", () => {
     async () => {
       for (const entry of runPython()) expect(entry.checked).toContain("safetensors");
     },
+    false,
   );
 
   itWhen(
@@ -237,5 +254,27 @@ describe("model.safetensors in Python", () => {
       const withTorch = runPython().filter((r) => r.checked.includes("torch load_state_dict(strict=True) + forward"));
       expect(withTorch).toHaveLength(SPECS.filter((s) => s.embeddingSize != null).length);
     },
+  );
+
+  itWhen(
+    noPython ??
+      (python?.torch && python.safetensors
+        ? null
+        : `${PYTHON} lacks torch or safetensors (pip install torch safetensors)`),
+    "runs the README snippet: RNNModel.load_state_dict(load_file(...), strict=True)",
+    async () => {
+      const readme = await readFile(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+      const section = readme.slice(readme.indexOf("### Loading `model.safetensors` in PyTorch"));
+      const snippet = /```python\n([\s\S]*?)```/.exec(section)?.[1];
+      expect(snippet, "README.md has the Python snippet").toBeDefined();
+      const dir = join(root.path, "case0");
+      const code = `${snippet!.replace('"checkpoints/ptb-lstm"', JSON.stringify(dir))}\nprint(sum(p.numel() for p in model.parameters()))\n`;
+      expect(code).toContain(dir);
+      const run = spawnSync(PYTHON, ["-c", code], { cwd: root.path, encoding: "utf8", timeout: 110_000 });
+      expect(run.status, run.stderr).toBe(0);
+      // LSTM 2×6, vocabulary 11, tied: 11·6 + 2·(24·6 + 24·6 + 24 + 24) + 11 = 749 distinct parameters.
+      expect(Number(run.stdout.trim())).toBe(749);
+    },
+    false,
   );
 });
