@@ -2,7 +2,7 @@
 // Prints tokens/s and first-token latency and writes bench/results/generation.json.
 // Run after building: `pnpm --filter @rnnlm/backend-onnx bench` (turbo builds first).
 import { writeFile, mkdir, rename } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { disposeState, parseModelSpec } from "@rnnlm/core";
@@ -27,7 +27,7 @@ function argmax(row) {
   return best;
 }
 
-async function generate(model, prefixIds) {
+async function generate(model, prefixIds, tokens = TOKENS) {
   const start = performance.now();
   let state = model.beginState(1);
   // Warm-up on the prefix (one forward over the whole prefix), then one token at a time.
@@ -38,7 +38,7 @@ async function generate(model, prefixIds) {
   let next = argmax(out.logits.dataSync().subarray((prefixIds.length - 1) * V));
   const firstTokenMs = performance.now() - start;
   const loopStart = performance.now();
-  for (let i = 1; i < TOKENS; i++) {
+  for (let i = 1; i < tokens; i++) {
     out = await model.forward({ ids: Int32Array.of(next), steps: 1, batch: 1 }, state);
     disposeState(state);
     state = out.state;
@@ -46,7 +46,7 @@ async function generate(model, prefixIds) {
   }
   const loopMs = performance.now() - loopStart;
   disposeState(state);
-  return { firstTokenMs, tokensPerSecond: ((TOKENS - 1) / loopMs) * 1000, totalMs: performance.now() - start };
+  return { firstTokenMs, tokensPerSecond: ((tokens - 1) / loopMs) * 1000, totalMs: performance.now() - start };
 }
 
 const results = [];
@@ -68,7 +68,7 @@ for (const device of ["cpu", "cuda", "wasm"]) {
     const model = await runtime.createModel(parsed, { seed: 1 });
     const loadMs = performance.now() - loadStart;
     const prefixIds = [...PREFIX].map((ch, i) => (ch.charCodeAt(0) + i) % parsed.vocabSize);
-    await generate(model, prefixIds.slice(0, 3)); // warm the session
+    await generate(model, prefixIds, 100); // warm the session (and the JIT) first
     const r = await generate(model, prefixIds);
     model.dispose();
     console.log(
@@ -98,6 +98,7 @@ const report = {
   platform: `${process.platform}-${process.arch}`,
   cpu: cpus()[0]?.model ?? "unknown",
   cores: cpus().length,
+  loadAverageAtEnd: loadavg(),
   results,
 };
 await writeFile(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
