@@ -67,7 +67,9 @@ async function loadNative(device: "cuda" | "cpu-native"): Promise<LoadedDevice> 
     );
   }
   if (!(await tf.setBackend("tensorflow"))) {
-    throw new BackendUnavailableError(`tfjs:${device}: the "tensorflow" backend of ${pkg} failed to initialise; ${help}`);
+    throw new BackendUnavailableError(
+      `tfjs:${device}: the "tensorflow" backend of ${pkg} failed to initialise; ${help}`,
+    );
   }
   const native = tf.backend() as { isUsingGpuDevice?: boolean };
   if (device === "cuda" && native.isUsingGpuDevice === false) {
@@ -100,7 +102,9 @@ async function loadWasm(): Promise<LoadedDevice> {
     wasmPathsSet = true;
   }
   if (!(await tf.setBackend("wasm"))) {
-    throw new BackendUnavailableError("tfjs:wasm: the WebAssembly backend failed to initialise (see the warning above)");
+    throw new BackendUnavailableError(
+      "tfjs:wasm: the WebAssembly backend failed to initialise (see the warning above)",
+    );
   }
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount();

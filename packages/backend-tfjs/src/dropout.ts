@@ -23,7 +23,12 @@ function draw(rng: SeededRandom, size: number, p: number): Float32Array | null {
 }
 
 /** Masks for a (steps × batch) training step, or null when the spec has no dropout. */
-export function drawDropoutMasks(spec: ModelSpec, rng: SeededRandom, steps: number, batch: number): DropoutMasks | null {
+export function drawDropoutMasks(
+  spec: ModelSpec,
+  rng: SeededRandom,
+  steps: number,
+  batch: number,
+): DropoutMasks | null {
   const { input, between, output } = spec.dropout;
   if (input === 0 && between === 0 && output === 0) return null;
   const rows = steps * batch;

@@ -69,10 +69,7 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
 
   for (let k = 0; k < L; k++) {
     const wihT = param(params, `rnn.weight_ih_l${k}`);
-    const bias = cell.inputBias(
-      param(params, `rnn.bias_ih_l${k}`),
-      param(params, `rnn.bias_hh_l${k}`),
-    );
+    const bias = cell.inputBias(param(params, `rnn.bias_ih_l${k}`), param(params, `rnn.bias_hh_l${k}`));
     let xproj: tf.Tensor;
     if (k === 0 && oneHot) {
       // one-hot(x)·W_ihᵀ picks row x of W_ihᵀ; input dropout scales it by the mask entry at x.

@@ -1,12 +1,4 @@
-import type {
-  ForwardResult,
-  Model,
-  ModelSpec,
-  RecurrentState,
-  StateInit,
-  TimeMajorIds,
-  Weights,
-} from "@rnnlm/core";
+import type { ForwardResult, Model, ModelSpec, RecurrentState, StateInit, TimeMajorIds, Weights } from "@rnnlm/core";
 import { hasCellState, parameterNames, ShapeError, validateWeights, withTiedDecoder } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { activate, type LoadedDevice } from "./devices.js";
@@ -32,7 +24,9 @@ export function checkIds(ids: Int32Array, steps: number, batch: number, vocab: n
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (id < 0 || id >= vocab) {
-      throw new ShapeError(`${what}: id ${id} at position ${i} is outside the vocabulary [0, ${vocab}); check the vocabulary the data was encoded with`);
+      throw new ShapeError(
+        `${what}: id ${id} at position ${i} is outside the vocabulary [0, ${vocab}); check the vocabulary the data was encoded with`,
+      );
     }
   }
 }
@@ -70,18 +64,22 @@ export class TfjsModel implements Model {
   beginState(batch: number, init?: StateInit): RecurrentState {
     this.enter();
     const { numLayers: L, hiddenSize: H } = this.spec;
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`beginState: batch must be a positive integer, got ${batch}`);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new ShapeError(`beginState: batch must be a positive integer, got ${batch}`);
     const size = L * batch * H;
     const shape: [number, number, number] = [L, batch, H];
     const lstm = hasCellState(this.spec.cell);
     const make = (values: Float32Array | undefined, what: string): TfjsTensor => {
       if (values === undefined) return new TfjsTensor(tf.zeros(shape, "float32"));
       if (values.length !== size) {
-        throw new ShapeError(`beginState: init.${what} holds ${values.length} values, (layers, batch, hidden) = (${L}, ${batch}, ${H}) needs ${size}`);
+        throw new ShapeError(
+          `beginState: init.${what} holds ${values.length} values, (layers, batch, hidden) = (${L}, ${batch}, ${H}) needs ${size}`,
+        );
       }
       return new TfjsTensor(tf.tensor3d(values, shape, "float32"));
     };
-    if (!lstm && init?.c !== undefined) throw new ShapeError(`beginState: init.c given, but a ${this.spec.cell} model has no cell state`);
+    if (!lstm && init?.c !== undefined)
+      throw new ShapeError(`beginState: init.c given, but a ${this.spec.cell} model has no cell state`);
     const h = make(init?.h, "h");
     return lstm ? { h, c: make(init?.c, "c") } : { h };
   }

@@ -38,7 +38,11 @@ export class TfjsTensor implements CoreTensor<"float32"> {
  * core `HostTensor`, another backend's) are copied in. The caller owns a copy
  * (`copied: true`) and must dispose it.
  */
-export function toTf(value: CoreTensor, shape: readonly number[], what: string): { tensor: tf.Tensor; copied: boolean } {
+export function toTf(
+  value: CoreTensor,
+  shape: readonly number[],
+  what: string,
+): { tensor: tf.Tensor; copied: boolean } {
   if (value.isDisposed) throw new ShapeError(`${what} was disposed; pass a live state (e.g. from beginState)`);
   if (value.shape.length !== shape.length || value.shape.some((d, i) => d !== shape[i])) {
     throw new ShapeError(`${what} has shape [${value.shape.join(", ")}], expected [${shape.join(", ")}]`);

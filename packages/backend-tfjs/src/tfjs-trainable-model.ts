@@ -115,7 +115,11 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     const [lossValue, normValue] = await Promise.all([loss.data(), norm.data()]);
     loss.dispose();
     norm.dispose();
-    return { loss: lossValue[0], gradNorm: normValue[0], state: TfjsTrainableModel.detached(out.result.h, out.result.c) };
+    return {
+      loss: lossValue[0],
+      gradNorm: normValue[0],
+      state: TfjsTrainableModel.detached(out.result.h, out.result.c),
+    };
   }
 
   async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
@@ -211,7 +215,9 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
         );
       }
       if (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
-        throw new ShapeError(`optimizer state "${key}" has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}]`);
+        throw new ShapeError(
+          `optimizer state "${key}" has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}]`,
+        );
       }
     }
     const next = new Map<string, tf.Tensor>();

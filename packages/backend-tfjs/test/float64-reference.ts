@@ -25,7 +25,13 @@ export interface RefResult {
 }
 
 /** y = W x + b for W (rows × cols) row-major. */
-function affine(W: Float64Array, rows: number, cols: number, x: ArrayLike<number>, b: Float64Array | null): Float64Array {
+function affine(
+  W: Float64Array,
+  rows: number,
+  cols: number,
+  x: ArrayLike<number>,
+  b: Float64Array | null,
+): Float64Array {
   const y = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = b === null ? 0 : b[r];

@@ -1,15 +1,25 @@
 import type { TrainableModel } from "@rnnlm/core";
-import { BackendUnavailableError, disposeState, parseModelSpec, ShapeError } from "@rnnlm/core";
+import { BackendUnavailableError, disposeState, parseModelSpec, parseTrainingOptions, ShapeError } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";
 
-const spec = parseModelSpec({ cell: "lstm", vocabSize: 7, hiddenSize: 4, numLayers: 2, embeddingSize: 4, tied: true, dropout: { between: 0.2 } });
+const spec = parseModelSpec({
+  cell: "lstm",
+  vocabSize: 7,
+  hiddenSize: 4,
+  numLayers: 2,
+  embeddingSize: 4,
+  tied: true,
+  dropout: { between: 0.2 },
+});
 const batch = { x: Int32Array.from([0, 1, 2, 3, 4, 5]), y: Int32Array.from([1, 2, 3, 4, 5, 6]), steps: 3, batch: 2 };
 
 async function model(device: string): Promise<TrainableModel> {
   const rt = await tfjsBackend.init(device);
-  return (await rt.createTrainableModel?.(spec, { training: { optimizer: { type: "adam", lr: 0.01 }, clip: 1, seed: 0 } })) as TrainableModel;
+  return (await rt.createTrainableModel?.(spec, {
+    training: parseTrainingOptions({ optimizer: { type: "adam", lr: 0.01 }, clip: 1, seed: 0 }),
+  })) as TrainableModel;
 }
 
 describe("tfjs backend lifecycle", () => {
@@ -74,12 +84,16 @@ describe("tfjs backend lifecycle", () => {
   it("bad input gets one clear error", async () => {
     const m = await model("wasm");
     const state = m.beginState(2);
-    await expect(m.trainStep({ ...batch, x: Int32Array.from([0, 1, 2, 3, 4, 9]) }, state)).rejects.toThrow(/id 9 .*outside the vocabulary \[0, 7\)/);
+    await expect(m.trainStep({ ...batch, x: Int32Array.from([0, 1, 2, 3, 4, 9]) }, state)).rejects.toThrow(
+      /id 9 .*outside the vocabulary \[0, 7\)/,
+    );
     await expect(m.forward({ ids: batch.x, steps: 2, batch: 2 }, state)).rejects.toThrow(ShapeError);
     const wrong = m.beginState(3);
     await expect(m.evaluate(batch, wrong)).rejects.toThrow(/state.h has shape \[2, 3, 4\], expected \[2, 2, 4\]/);
     expect(() => m.beginState(2, { h: new Float32Array(3) })).toThrow(/needs 16/);
-    await expect(m.setOptimizerState({ "momentum.decoder.bias": { shape: [7], data: new Float32Array(7) } })).rejects.toThrow(/does not belong/);
+    await expect(
+      m.setOptimizerState({ "momentum.decoder.bias": { shape: [7], data: new Float32Array(7) } }),
+    ).rejects.toThrow(/does not belong/);
     disposeState(state);
     disposeState(wrong);
     m.dispose();

@@ -1,4 +1,4 @@
-import type { Cell, ModelSpec, TrainableModel, TrainingOptionsInput, Weights } from "@rnnlm/core";
+import type { Cell, ModelSpec, TrainableModel, TrainingOptionsInput } from "@rnnlm/core";
 import { disposeState, hasCellState, parameterNames, parseModelSpec, SeededRandom } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
 import { drawDropoutMasks } from "../src/dropout.js";
@@ -173,12 +173,15 @@ for (const device of ["wasm", "cpu"]) {
               for (let i = 0; i < w.length; i++) w[i] -= opt.lr * buf[i];
             } else {
               const m = (bufA[n] ?? new Float64Array(w.length)).map((v, i) => opt.beta1 * v + (1 - opt.beta1) * g[i]);
-              const v2 = (bufB[n] ?? new Float64Array(w.length)).map((v, i) => opt.beta2 * v + (1 - opt.beta2) * g[i] ** 2);
+              const v2 = (bufB[n] ?? new Float64Array(w.length)).map(
+                (v, i) => opt.beta2 * v + (1 - opt.beta2) * g[i] ** 2,
+              );
               bufA[n] = m;
               bufB[n] = v2;
               const bc1 = 1 - opt.beta1 ** step;
               const bc2 = 1 - opt.beta2 ** step;
-              for (let i = 0; i < w.length; i++) w[i] -= (opt.lr / bc1) * (m[i] / (Math.sqrt(v2[i]) / Math.sqrt(bc2) + opt.eps));
+              for (let i = 0; i < w.length; i++)
+                w[i] -= (opt.lr / bc1) * (m[i] / (Math.sqrt(v2[i]) / Math.sqrt(bc2) + opt.eps));
             }
           }
           const state = model.beginState(B, init);
@@ -198,7 +201,13 @@ for (const device of ["wasm", "cpu"]) {
 
     it("dropout: the step's loss equals the float64 loss under the same host-drawn masks; resume is exact", async () => {
       for (const base of [
-        parseModelSpec({ cell: "lstm", vocabSize: V, hiddenSize: H, numLayers: 2, dropout: { input: 0.3, between: 0.4, output: 0.5 } }),
+        parseModelSpec({
+          cell: "lstm",
+          vocabSize: V,
+          hiddenSize: H,
+          numLayers: 2,
+          dropout: { input: 0.3, between: 0.4, output: 0.5 },
+        }),
         parseModelSpec({
           cell: "rnn_tanh",
           vocabSize: V,
@@ -214,7 +223,17 @@ for (const device of ["wasm", "cpu"]) {
         const batch = data(5);
         const init = initialState(base, 6);
         const masks = drawDropoutMasks(base, new SeededRandom(seed), T, B);
-        const want = referenceForward(base, p, batch.x, batch.y, T, B, Float64Array.from(init.h), init.c ? Float64Array.from(init.c) : null, masks);
+        const want = referenceForward(
+          base,
+          p,
+          batch.x,
+          batch.y,
+          T,
+          B,
+          Float64Array.from(init.h),
+          init.c ? Float64Array.from(init.c) : null,
+          masks,
+        );
         const noDrop = refLoss(base, p, batch, init).loss;
         expect(Math.abs(want.loss - noDrop)).toBeGreaterThan(1e-4); // the masks matter
         const state = model.beginState(B, init);
