@@ -1,26 +1,14 @@
-import { type BackendRuntime, canonicalWeightShapes, disposeState, hasCellState, parameterNames } from "@rnnlm/core";
+import type { BackendRuntime } from "@rnnlm/core";
 import { describe, it } from "vitest";
-import { type CompareOptions, expectClose } from "./compare.js";
+import type { CompareOptions } from "./compare.js";
 import { type ConformanceCase, loadConformanceCases } from "./conformance-case.js";
-
-/** What a case checks: the forward pass, raw gradients, and full training steps. */
-export type ConformancePart = "forward" | "gradients" | "trainStep";
-export const CONFORMANCE_PARTS: readonly ConformancePart[] = ["forward", "gradients", "trainStep"];
-
-/** Largest error allowed per check, in the metric of {@link compareArrays}. */
-export interface ConformanceTolerances {
-  /** Logits and final states. */
-  readonly forward: number;
-  /** Mean loss from `evaluate`, `gradients` and `trainStep`. */
-  readonly loss: number;
-  /** Every gradient, and `trainStep`'s gradNorm. */
-  readonly gradients: number;
-  /** Every weight after the training steps. */
-  readonly trainStep: number;
-}
-
-/** Defaults for a float32 backend. */
-export const FP32_TOLERANCES: ConformanceTolerances = { forward: 1e-5, loss: 1e-5, gradients: 1e-4, trainStep: 1e-4 };
+import {
+  CONFORMANCE_PARTS,
+  type ConformancePart,
+  type ConformanceTolerances,
+  checkConformanceCase,
+  unsupportedReason,
+} from "./conformance-check.js";
 
 export interface ConformanceSuiteOptions {
   /** Shown in test names, e.g. "tfjs:wasm". */
@@ -44,20 +32,38 @@ export interface ConformanceSuiteOptions {
   readonly compare?: CompareOptions;
 }
 
+/**
+ * What to do when the runtime failed to load: the skip reason, or an Error to fail with when
+ * `RNNLM_REQUIRE_TOOLS=1` (from `env`) and the device is not optional.
+ */
+export function runtimeFailure(
+  name: string,
+  message: string,
+  optional: boolean,
+  env: Record<string, string | undefined> = process.env,
+): { skip: string } | { fail: Error } {
+  const reason = `runtime ${name} failed to load: ${message}`;
+  if (env.RNNLM_REQUIRE_TOOLS === "1" && !optional) {
+    return {
+      fail: new Error(
+        `${reason} (RNNLM_REQUIRE_TOOLS=1 makes this a failure; mark the device optional if CI cannot have it)`,
+      ),
+    };
+  }
+  return { skip: reason };
+}
+
 type RuntimeOutcome = { runtime: BackendRuntime } | { error: string };
 
 /**
  * Registers vitest `describe`/`it` blocks that run every conformance case against a
  * backend runtime: `conformance <name>` › `<case>` › `forward` | `gradients` | `trainStep`.
- * Failures name the tensor, the error, the tolerance and the worst element.
+ * Failures name the tensor, the error, the tolerance and the worst element; skips print
+ * their reason.
  */
 export function runConformanceSuite(options: ConformanceSuiteOptions): void {
-  const tol: ConformanceTolerances = { ...FP32_TOLERANCES, ...options.tolerances };
   const parts = options.parts ?? CONFORMANCE_PARTS;
   const cases = options.cases ?? loadConformanceCases();
-  const cmp = options.compare ?? {};
-  const requireTools = process.env.RNNLM_REQUIRE_TOOLS === "1" && options.optional !== true;
-
   let outcome: Promise<RuntimeOutcome> | undefined;
   const loadRuntime = (): Promise<RuntimeOutcome> => {
     outcome ??= (async () => {
@@ -65,7 +71,7 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
         return { runtime: await options.runtime() };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        console.warn(`[conformance ${options.name}] runtime failed to load, skipping every case: ${message}`);
+        console.warn(`[conformance ${options.name}] runtime failed to load, every case skips: ${message}`);
         return { error: message };
       }
     })();
@@ -79,162 +85,20 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
           it(part, async (ctx) => {
             const loaded = await loadRuntime();
             if ("error" in loaded) {
-              const reason = `runtime ${options.name} failed to load: ${loaded.error}`;
-              if (requireTools) throw new Error(`${reason} (RNNLM_REQUIRE_TOOLS=1 makes this a failure)`);
-              ctx.skip(reason);
+              const failure = runtimeFailure(options.name, loaded.error, options.optional === true);
+              if ("fail" in failure) throw failure.fail;
+              ctx.skip(failure.skip);
             }
             const { runtime } = loaded as { runtime: BackendRuntime };
-            const reason = options.skip?.(c, part) ?? unsupported(runtime, part);
+            const reason = options.skip?.(c, part) ?? unsupportedReason(runtime, part);
             if (reason !== undefined) {
               console.info(`[conformance ${options.name}] skip ${c.name} ${part}: ${reason}`);
               ctx.skip(reason);
             }
-            if (part === "forward") await checkForward(runtime, c, tol, cmp);
-            else if (part === "gradients") await checkGradients(runtime, c, tol, cmp);
-            else await checkTrainStep(runtime, c, tol, cmp);
+            await checkConformanceCase(runtime, c, part, options.tolerances, options.compare);
           });
         }
       });
     }
   });
-}
-
-function unsupported(runtime: BackendRuntime, part: ConformancePart): string | undefined {
-  if (part === "forward") return runtime.capabilities.includes("infer") ? undefined : `${runtime.id} cannot infer`;
-  if (!runtime.capabilities.includes("train") || runtime.createTrainableModel === undefined) {
-    return `${runtime.id} cannot train`;
-  }
-  return undefined;
-}
-
-function layout(c: ConformanceCase): number[] {
-  return [c.spec.numLayers, c.batch.batch, c.spec.hiddenSize];
-}
-
-async function checkForward(
-  runtime: BackendRuntime,
-  c: ConformanceCase,
-  tol: ConformanceTolerances,
-  cmp: CompareOptions,
-): Promise<void> {
-  const model = await runtime.createModel(c.spec, { weights: c.weights });
-  try {
-    const state = model.beginState(c.batch.batch, c.state);
-    const out = await model.forward({ ids: c.batch.x, steps: c.batch.steps, batch: c.batch.batch }, state);
-    try {
-      const rows = c.batch.steps * c.batch.batch;
-      expectShape("logits", out.logits.shape, [rows, c.spec.vocabSize]);
-      expectClose("logits", await out.logits.data(), c.expected.logits, tol.forward, {
-        ...cmp,
-        shape: [rows, c.spec.vocabSize],
-      });
-      await checkState(c, out.state, tol.forward, cmp);
-    } finally {
-      out.logits.dispose();
-      disposeState(out.state);
-      disposeState(state);
-    }
-  } finally {
-    model.dispose();
-  }
-}
-
-async function checkState(
-  c: ConformanceCase,
-  state: {
-    h: { shape: readonly number[]; data(): Promise<Float32Array> };
-    c?: { shape: readonly number[]; data(): Promise<Float32Array> };
-  },
-  tolerance: number,
-  cmp: CompareOptions,
-): Promise<void> {
-  const shape = layout(c);
-  expectShape("state h", state.h.shape, shape);
-  expectClose("state h", await state.h.data(), c.expected.hn, tolerance, { ...cmp, shape });
-  if (hasCellState(c.spec.cell)) {
-    if (state.c === undefined) throw new Error("an lstm must return state c");
-    expectShape("state c", state.c.shape, shape);
-    expectClose("state c", await state.c.data(), c.expected.cn ?? new Float64Array(0), tolerance, { ...cmp, shape });
-  }
-}
-
-async function checkGradients(
-  runtime: BackendRuntime,
-  c: ConformanceCase,
-  tol: ConformanceTolerances,
-  cmp: CompareOptions,
-): Promise<void> {
-  const model = await trainable(runtime, c);
-  try {
-    const state = model.beginState(c.batch.batch, c.state);
-    try {
-      const evaluated = await model.evaluate(c.batch, state);
-      disposeState(evaluated.state);
-      expectClose("evaluate loss", [evaluated.loss], [c.expected.loss], tol.loss, cmp);
-      const result = await model.gradients(c.batch, state);
-      disposeState(result.state);
-      expectClose("gradients loss", [result.loss], [c.expected.loss], tol.loss, cmp);
-      const names = parameterNames(c.spec);
-      const extra = Object.keys(result.grads).filter((n) => !names.includes(n));
-      if (extra.length > 0)
-        throw new Error(`gradients has unexpected keys ${extra.join(", ")} (expected ${names.join(", ")})`);
-      const shapes = new Map(canonicalWeightShapes(c.spec));
-      for (const name of names) {
-        const g = result.grads[name];
-        if (g === undefined) throw new Error(`gradients is missing "${name}"`);
-        const shape = shapes.get(name) ?? [];
-        expectShape(`grad ${name}`, g.shape, shape);
-        expectClose(`grad ${name}`, g.data, c.expected.grads[name], tol.gradients, { ...cmp, shape });
-      }
-    } finally {
-      disposeState(state);
-    }
-  } finally {
-    model.dispose();
-  }
-}
-
-async function checkTrainStep(
-  runtime: BackendRuntime,
-  c: ConformanceCase,
-  tol: ConformanceTolerances,
-  cmp: CompareOptions,
-): Promise<void> {
-  const model = await trainable(runtime, c);
-  try {
-    for (let i = 0; i < c.trainSteps; i++) {
-      const state = model.beginState(c.batch.batch, c.state);
-      try {
-        const result = await model.trainStep(c.batch, state);
-        disposeState(result.state);
-        const expected = c.expected.trainSteps[i];
-        expectClose(`trainStep ${i + 1} loss`, [result.loss], [expected.loss], tol.loss, cmp);
-        expectClose(`trainStep ${i + 1} gradNorm`, [result.gradNorm], [expected.gradNorm], tol.gradients, cmp);
-      } finally {
-        disposeState(state);
-      }
-    }
-    const weights = await model.getWeights();
-    const shapes = new Map(canonicalWeightShapes(c.spec));
-    for (const [name, shape] of shapes) {
-      const w = weights[name];
-      if (w === undefined)
-        throw new Error(`getWeights() after trainStep is missing "${name}" (tied models return both keys)`);
-      expectShape(`updated ${name}`, w.shape, shape);
-      expectClose(`updated ${name}`, w.data, c.expected.updated[name], tol.trainStep, { ...cmp, shape });
-    }
-  } finally {
-    model.dispose();
-  }
-}
-
-async function trainable(runtime: BackendRuntime, c: ConformanceCase) {
-  if (runtime.createTrainableModel === undefined) throw new Error(`${runtime.id} cannot train`);
-  return runtime.createTrainableModel(c.spec, { weights: c.weights, training: c.training });
-}
-
-function expectShape(name: string, actual: readonly number[], expected: readonly number[]): void {
-  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
-    throw new Error(`${name} has shape [${actual.join(", ")}], expected [${expected.join(", ")}]`);
-  }
 }

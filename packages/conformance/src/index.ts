@@ -17,8 +17,9 @@ export {
 export {
   CONFORMANCE_PARTS,
   type ConformancePart,
-  type ConformanceSuiteOptions,
   type ConformanceTolerances,
+  checkConformanceCase,
   FP32_TOLERANCES,
-  runConformanceSuite,
-} from "./conformance-suite.js";
+  unsupportedReason,
+} from "./conformance-check.js";
+export { type ConformanceSuiteOptions, runConformanceSuite, runtimeFailure } from "./conformance-suite.js";
