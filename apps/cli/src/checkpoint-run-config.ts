@@ -3,6 +3,7 @@ import { type RunConfig, resolveRunConfig, runConfigSchema } from "./run-config.
 
 /** The run configuration saved with a checkpoint (defaults for keys it lacks). */
 export function checkpointRunConfig(checkpoint: CheckpointData): RunConfig {
-  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
+  const { partialEpoch: _, ...keys } = checkpoint.config ?? {};
+  const result = runConfigSchema.partial().safeParse(keys);
   return resolveRunConfig(result.success ? result.data : {});
 }

@@ -176,7 +176,9 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
     try {
       runtime = await loadBackend([target], "infer");
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split(";")[0] : String(error);
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      const lines = (cause instanceof Error ? cause.message : String(cause)).split("\n").map((l) => l.trim());
+      const reason = (lines.find((l) => l.startsWith(`${target}:`))?.slice(target.length + 1) ?? lines[0]).trim();
       rows.push({
         runtime: target,
         description: "",

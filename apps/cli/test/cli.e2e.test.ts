@@ -1,0 +1,283 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorLines, spawnCli } from "./spawn-cli.js";
+
+// End-to-end: the built CLI (`node dist/bin.js`) driven as a user drives it, on the float64
+// reference backend (plus tfjs:cpu and ONNX Runtime for generation) with the tiny preset.
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rnnlm-cli-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const TINY = [
+  "train",
+  "--config",
+  "tiny",
+  "--data",
+  "timemachine",
+  "--backend",
+  "reference",
+  "--nhid",
+  "48",
+  "--epochs",
+  "2",
+];
+const cli = (args: readonly string[], env?: Record<string, string>) => spawnCli(args, { cwd: dir, env });
+
+function finalLine(stdout: string): string {
+  return stdout.split("\n").find((line) => line.startsWith("| end of training")) ?? "";
+}
+
+function perplexities(stdout: string): number[] {
+  return [...stdout.matchAll(/ppl (\d+\.\d+)/g)].map((m) => Number(m[1]));
+}
+
+describe("train, Ctrl-C, resume, eval, export, generate", () => {
+  let uninterrupted = "";
+
+  it("trains the tiny preset, printing the resolved config and one line per epoch", async () => {
+    const run = await cli([...TINY, "--save", "full", "--log-interval", "0"]);
+    expect(run.stderr).not.toMatch(/rnnlm: error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--nhid\s+48/);
+    expect(run.stdout).toMatch(/--backend\s+reference/);
+    expect(run.stdout).toMatch(/\| end of epoch 1 \| time: [\d.]+s \| lr 1\.000 \| train ppl [\d.]+/);
+    expect(run.stdout).toMatch(/\| end of epoch 2 \|/);
+    uninterrupted = finalLine(run.stdout);
+    expect(uninterrupted).toMatch(/train ppl \d/);
+    const saved = JSON.parse(await readFile(join(dir, "full/last/config.json"), "utf8"));
+    expect(JSON.stringify(saved)).toContain('"nhid":48');
+    const svg = await readFile(join(dir, "full/perplexity.svg"), "utf8");
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain("<polyline");
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+  });
+
+  it("stops mid-epoch on the first Ctrl-C, saves last/ and exits 130", async () => {
+    let sent = false;
+    const run = await spawnCli([...TINY, "--save", "run", "--log-interval", "1"], {
+      cwd: dir,
+      onStdout: (text, child) => {
+        if (!sent && /\| epoch {3}2 \| +10\//.test(text)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      },
+    });
+    expect(run.code).toBe(130);
+    const stopped = /interrupted in epoch 2 after batch (\d+)/.exec(run.stdout);
+    expect(stopped).not.toBeNull();
+    const batches = Number(/\/ *(\d+) batches/.exec(run.stdout)?.[1]);
+    expect(Number(stopped?.[1])).toBeLessThan(batches);
+    expect(run.stdout).toContain("resume with: rnnlm train --resume run");
+    expect(existsSync(join(dir, "run/last/config.json"))).toBe(true);
+  });
+
+  it("resumes the interrupted run and finishes where the uninterrupted run did", async () => {
+    const run = await cli(["train", "--resume", "run", "--log-interval", "0"]);
+    expect(run.stderr).not.toMatch(/rnnlm: error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/resuming run at epoch 1/);
+    expect(finalLine(run.stdout)).toBe(uninterrupted);
+  });
+
+  it("evaluates both runs to the same perplexity", async () => {
+    const a = await cli(["eval", "--checkpoint", "full", "--backend", "reference"]);
+    const b = await cli(["eval", "--checkpoint", "run", "--backend", "reference"]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const [pa] = perplexities(a.stdout);
+    const [pb] = perplexities(b.stdout);
+    expect(pa).toBeGreaterThan(1);
+    expect(pa).toBeLessThan(28);
+    expect(Math.abs(pa - pb) / pa).toBeLessThan(1e-4);
+  });
+
+  it("exports to ONNX and generates the same greedy continuation on every runtime", async () => {
+    const exported = await cli(["export", "--checkpoint", "run", "--onnx", "run/model.onnx"]);
+    expect(exported.code).toBe(0);
+    expect(existsSync(join(dir, "run/model.onnx"))).toBe(true);
+    const prompt = ["--prefix", "time traveller", "--length", "30"];
+    const runs = await Promise.all([
+      cli(["generate", "--checkpoint", "run", ...prompt, "--backend", "reference"]),
+      cli(["generate", "--checkpoint", "run", ...prompt, "--backend", "tfjs:cpu"]),
+      cli(["generate", "--model-file", "run/model.onnx", ...prompt, "--backend", "onnx:cpu"]),
+      cli(["generate", "--model-file", "run/model.onnx", ...prompt, "--backend", "onnx:wasm"]),
+    ]);
+    for (const run of runs) {
+      expect(run.stderr).not.toMatch(/rnnlm: error/);
+      expect(run.code).toBe(0);
+    }
+    const texts = runs.map((r) => r.stdout.replace(/\n$/, ""));
+    expect(texts[0].startsWith("time traveller")).toBe(true);
+    expect(texts[0].length).toBe("time traveller".length + 30);
+    expect(new Set(texts).size).toBe(1);
+  });
+
+  it("samples reproducibly with --seed, and differently with another seed", async () => {
+    const args = ["generate", "--model-file", "run/model.onnx", "--prefix", "the", "--length", "40"];
+    const sample = ["--temperature", "1.5", "--top-k", "10", "--backend", "onnx:cpu"];
+    const [a, b, c] = await Promise.all([
+      cli([...args, ...sample, "--seed", "7"]),
+      cli([...args, ...sample, "--seed", "7"]),
+      cli([...args, ...sample, "--seed", "8"]),
+    ]);
+    expect([a.code, b.code, c.code]).toEqual([0, 0, 0]);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toBe(c.stdout);
+  });
+
+  it("exits at once on a second Ctrl-C, leaving the last checkpoint loadable", async () => {
+    let sent = false;
+    const run = await spawnCli(
+      [
+        "train",
+        "--config",
+        "tiny",
+        "--data",
+        "timemachine",
+        "--backend",
+        "reference",
+        "--nhid",
+        "48",
+        "--epochs",
+        "5",
+      ].concat(["--save", "twice", "--log-interval", "1"]),
+      {
+        cwd: dir,
+        onStdout: (text, child) => {
+          if (!sent && /\| epoch {3}2 \| +5\//.test(text)) {
+            sent = true;
+            child.kill("SIGINT");
+            child.kill("SIGINT");
+          }
+        },
+      },
+    );
+    expect(run.code).toBe(130);
+    const evaluated = await cli(["eval", "--checkpoint", "twice", "--backend", "reference"]);
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toMatch(/\(epoch [12]\)/);
+  });
+});
+
+describe("bad input: one line on stderr, exit 2", () => {
+  const expectBadInput = (run: { code: number | null; stderr: string }, pattern: RegExp): void => {
+    const lines = errorLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(lines[0]).toContain("; ");
+    expect(run.code).toBe(2);
+  };
+
+  it("unknown flag", async () => {
+    expectBadInput(await cli(["train", "--bogus", "1"]), /unknown flag --bogus/);
+  });
+
+  it("wrong type", async () => {
+    expectBadInput(
+      await cli(["train", "--nhid", "abc", "--data", "timemachine", "--save", "x"]),
+      /--nhid expects an integer/,
+    );
+  });
+
+  it("value out of range", async () => {
+    expectBadInput(await cli(["train", "--dropout", "1.5", "--data", "timemachine", "--save", "x"]), /--dropout/);
+  });
+
+  it("missing data file", async () => {
+    expectBadInput(
+      await cli(["train", "--data", "no-such-file.txt", "--save", "x"]),
+      /no-such-file\.txt does not exist/,
+    );
+  });
+
+  it("missing checkpoint", async () => {
+    expectBadInput(await cli(["eval", "--checkpoint", "no-such-run"]), /no-such-run does not exist/);
+  });
+
+  it("unknown preset", async () => {
+    expectBadInput(await cli(["train", "--config", "no-such-preset", "--save", "x"]), /neither a file nor a preset/);
+  });
+
+  it("config file with an unknown key", async () => {
+    await writeFile(join(dir, "bad.json"), JSON.stringify({ nhid: 8, hidden_units: 3 }));
+    expectBadInput(
+      await cli(["train", "--config", "bad.json", "--save", "x"]),
+      /unknown key\(s\) "hiddenUnits"|hidden_units/,
+    );
+  });
+
+  it("tied weights without a matching embedding", async () => {
+    expectBadInput(
+      await cli(["train", "--data", "timemachine", "--tied", "--save", "x", "--backend", "reference"]),
+      /--tied/,
+    );
+  });
+
+  it("a backend that is not installed", async () => {
+    expectBadInput(
+      await cli(["train", "--config", "tiny", "--data", "timemachine", "--save", "x", "--backend", "nosuch"]),
+      /no backend named "nosuch"/,
+    );
+  });
+
+  it("a backend that cannot train", async () => {
+    expectBadInput(
+      await cli(["train", "--config", "tiny", "--data", "timemachine", "--save", "x"], { RNNLM_BACKEND: "onnx:cpu" }),
+      /no device that can train/,
+    );
+  });
+
+  it("a checkpoint whose vocabulary does not match the corpus", async () => {
+    await writeFile(join(dir, "ab.txt"), "ab ba abba baab\n".repeat(40));
+    const trained = await cli([
+      "train",
+      "--config",
+      "tiny",
+      "--data",
+      "ab.txt",
+      "--nhid",
+      "4",
+      "--epochs",
+      "1",
+      "--save",
+      "ab",
+      "--backend",
+      "reference",
+    ]);
+    expect(trained.code).toBe(0);
+    expectBadInput(
+      await cli(["eval", "--checkpoint", "ab", "--data", "timemachine", "--backend", "reference"]),
+      /vocabulary of the checkpoint \(4 tokens\) does not match --data timemachine/,
+    );
+  });
+
+  it("--greedy with a sampling flag", async () => {
+    expectBadInput(
+      await cli(["generate", "--checkpoint", "x", "--prefix", "a", "--greedy", "--temperature", "0.5"]),
+      /--greedy cannot be combined/,
+    );
+  });
+
+  it("unknown command", async () => {
+    expectBadInput(await cli(["fly"]), /unknown command "fly"/);
+  });
+});
+
+describe("--help", () => {
+  for (const command of ["train", "eval", "generate", "export", "bench", "demo"]) {
+    it(`rnnlm ${command} --help`, async () => {
+      const run = await cli([command, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: rnnlm ${command}`));
+    });
+  }
+});
