@@ -68,8 +68,8 @@ export class ProgressReporter {
         `epoch ${String(event.epoch).padStart(this.epochWidth)}/${this.options.epochs} ${bar} ` +
         `${event.batch}/${event.batches} | loss ${event.loss.toFixed(3)} | ppl ${ppl(event.perplexity)} | ` +
         `${rate(event.tokensPerSecond)} tok/s | ETA ${duration(eta)}`;
-      const columns = this.out.columns ?? 120;
-      this.out.write(`\r\x1b[2K${line.slice(0, Math.max(20, columns - 1))}`);
+      const columns = this.out.columns !== undefined && this.out.columns > 40 ? this.out.columns : 120;
+      this.out.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
       this.barShown = true;
       return;
     }
