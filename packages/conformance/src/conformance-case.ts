@@ -75,6 +75,13 @@ function numbers(dir: string, value: unknown, what: string): number[] {
   return value as number[];
 }
 
+function positiveInt(dir: string, json: Record<string, unknown>, key: string): number {
+  const value = json[key];
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    fail(dir, `"${key}" must be a positive integer`);
+  return value;
+}
+
 function float64(dir: string, tensors: Record<string, SafetensorsTensor>, name: string): Float64Array {
   const t = tensors[name];
   if (t === undefined) fail(dir, `expected.safetensors has no "${name}"`);
@@ -87,14 +94,15 @@ export function loadConformanceCase(dir: string): ConformanceCase {
   const json = JSON.parse(readFileSync(join(dir, "case.json"), "utf8")) as Record<string, unknown>;
   const spec = parseModelSpec(json.spec);
   const training = parseTrainingOptions(json.training);
-  const steps = json.steps as number;
-  const batchSize = json.batch as number;
+  const steps = positiveInt(dir, json, "steps");
+  const batchSize = positiveInt(dir, json, "batch");
+  const trainSteps = positiveInt(dir, json, "trainSteps");
   const x = Int32Array.from(numbers(dir, json.x, "x"));
   const y = Int32Array.from(numbers(dir, json.y, "y"));
   if (x.length !== steps * batchSize || y.length !== steps * batchSize) fail(dir, "x and y must hold steps·batch ids");
   const expectedJson = json.expected as { loss: number; trainSteps: Array<{ loss: number; gradNorm: number }> };
-  const trainSteps = json.trainSteps as number;
-  if (expectedJson.trainSteps.length !== trainSteps) fail(dir, "expected.trainSteps must have one entry per trainStep");
+  if (!Array.isArray(expectedJson?.trainSteps) || expectedJson.trainSteps.length !== trainSteps)
+    fail(dir, "expected.trainSteps must have one entry per trainStep");
 
   const weights: Weights = {};
   const stored = readSafetensors(dir, "weights.safetensors");
