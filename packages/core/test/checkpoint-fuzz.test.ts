@@ -239,7 +239,11 @@ describe("loadCheckpoint under fuzzing", () => {
           else await writeFile(join(dir(), name), bytes);
           const result = await loadOutcome(dir());
           await restore();
-          expect(result).toBe("error");
+          // The one acceptable success: a forged optimizer.safetensors that happens to be a valid
+          // file (say, no tensors: plain SGD has no buffers).
+          const validOptimizer =
+            forge && name === "optimizer.safetensors" && outcome(() => decodeSafetensors(bytes)) === "ok";
+          expect(result).toBe(validOptimizer ? result : "error");
         },
       ),
       { numRuns: 150 },
