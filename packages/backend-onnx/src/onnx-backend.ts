@@ -4,9 +4,9 @@ import type { OnnxRuntime } from "./onnx-runtime.js";
 /** Devices of the ONNX backend; priorities per core's scale (native GPU ~100, WASM ~30–40). */
 export const ONNX_DEVICES: readonly BackendDevice[] = [
   { name: "cuda", capabilities: ["infer"], priority: { infer: 95 } },
-  { name: "cpu", capabilities: ["infer"], priority: { infer: 80 } },
+  { name: "cpu", capabilities: ["train", "infer"], priority: { train: 80, infer: 80 } },
   { name: "webgpu", capabilities: ["infer"], priority: { infer: 70 } },
-  { name: "wasm", capabilities: ["infer"], priority: { infer: 40 } },
+  { name: "wasm", capabilities: ["train", "infer"], priority: { train: 35, infer: 40 } },
 ];
 
 /** Loads one device; throws with a reason a user can act on. */

@@ -14,9 +14,11 @@ const INT32 = onnx.TensorProto.DataType.INT32;
 
 const OP_TYPE: Record<Cell, string> = { rnn_tanh: "RNN", rnn_relu: "RNN", gru: "GRU", lstm: "LSTM" };
 
-type Dim = number | string;
+/** A dimension: a size, or the name of a symbolic dimension. */
+export type Dim = number | string;
 
-function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {
+/** A tensor-typed graph input or output. */
+export function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {
@@ -28,11 +30,13 @@ function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTy
   };
 }
 
-function intAttr(name: string, i: number): OnnxTypes.IAttributeProto {
+/** An INT attribute. */
+export function intAttr(name: string, i: number): OnnxTypes.IAttributeProto {
   return { name, type: A.INT, i };
 }
 
-function node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []) {
+/** A node named after its op type and first output. */
+export function node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []) {
   const name = `${opType}_${output[0]}`;
   return { name, opType, input, output, attribute } satisfies OnnxTypes.INodeProto;
 }

@@ -12,8 +12,9 @@ export class OrtEngine {
     readonly sessionOptions: OrtSessionOptions,
   ) {}
 
-  createSession(bytes: Uint8Array): Promise<OrtSession> {
-    return this.ort.InferenceSession.create(bytes, this.sessionOptions);
+  /** Opens a session with this device's options, `overrides` replacing some of them. */
+  createSession(bytes: Uint8Array, overrides: OrtSessionOptions = {}): Promise<OrtSession> {
+    return this.ort.InferenceSession.create(bytes, { ...this.sessionOptions, ...overrides });
   }
 
   int32(data: Int32Array, dims: readonly number[]): OrtTensor {

@@ -1,21 +1,27 @@
 import { runConformanceSuite } from "@rnnlm/conformance";
 import { onnxBackend } from "../src/index.js";
 
-// The shared forward cases (every cell, 1–2 layers, one-hot/embedding, tied/untied). Training
-// parts are not run: the ONNX backend is inference-only for now.
+// The shared cases (every cell, 1–2 layers, one-hot/embedding, tied/untied; SGD, momentum,
+// Adam, clipping) on both devices that train: forward, gradients and training steps.
 //
-// Tolerance: ORT computes in float32 with MLAS GEMMs (their own summation order). The fixtures'
-// logits span ~3 orders of magnitude, and under the default metric an element 1000× smaller than
-// the tensor's largest is judged against 1e-3·max, where one float32 rounding of the largest
-// terms (≈1e-7·max) already reads as 1e-4. Elements are judged here against max(|b|, 1%·max)
-// with 2e-5: an absolute error of at most 2e-7·max (about 3 ulp of the largest value) on
-// small elements, and 2e-5 relative on the others.
+// Forward tolerance: ORT computes in float32 with MLAS GEMMs (their own summation order). The
+// fixtures' logits span ~3 orders of magnitude, and under the default metric an element 1000×
+// smaller than the tensor's largest is judged against 1e-3·max, where one float32 rounding of the
+// largest terms (≈1e-7·max) already reads as 1e-4. Elements are judged here against
+// max(|b|, 1%·max) with 2e-5: an absolute error of at most 2e-7·max (about 3 ulp of the largest
+// value) on small elements, and 2e-5 relative on the others.
+//
+// Gradients and training steps run at core's float32 defaults (1e-4 on gradients and updated
+// weights, 1e-5 on losses, floor 10% of each tensor's largest element), as tfjs does: the
+// training graphs are plain float32 ops (Gemm, Sigmoid, Tanh, …), no fused recurrent kernels.
 for (const device of ["cpu", "wasm"] as const) {
+  const runtime = () => onnxBackend.init(device, { threads: 1 });
   runConformanceSuite({
     name: `onnx:${device}`,
-    runtime: () => onnxBackend.init(device, { threads: 1 }),
+    runtime,
     parts: ["forward"],
     tolerances: { forward: 2e-5 },
     compare: { floorFraction: 1e-2 },
   });
+  runConformanceSuite({ name: `onnx:${device}`, runtime, parts: ["gradients", "trainStep"] });
 }

@@ -1,0 +1,173 @@
+import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../onnx-graph.js";
+import { onnx, type OnnxTypes } from "../onnx-proto.js";
+import { floatInitializer, int64Initializer } from "../tensor-proto.js";
+
+const A = onnx.AttributeProto.AttributeType;
+export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+export const INT32 = onnx.TensorProto.DataType.INT32;
+export const INT64 = onnx.TensorProto.DataType.INT64;
+
+/**
+ * A small writer of ONNX graphs: each op method adds one node and returns the name of its
+ * (first) output, so graph code reads like the algebra it builds. Names are made unique with
+ * a counter; constants are deduplicated by value.
+ */
+export class GraphBuilder {
+  private readonly nodes: OnnxTypes.INodeProto[] = [];
+  private readonly inits: OnnxTypes.ITensorProto[] = [];
+  private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly constants = new Map<string, string>();
+  private counter = 0;
+
+  /** A fresh tensor name starting with `hint`. */
+  fresh(hint: string): string {
+    this.counter += 1;
+    return `${hint}#${this.counter}`;
+  }
+
+  /** Number of nodes so far. */
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
+  input(name: string, elemType: number, dims: readonly Dim[]): string {
+    this.inputs.push(valueInfo(name, elemType, dims));
+    return name;
+  }
+
+  /** Declares `value` as graph output `name` (an Identity when the names differ). */
+  output(name: string, value: string, elemType: number, dims: readonly Dim[]): void {
+    if (value !== name) this.nodes.push(node("Identity", [value], [name]));
+    this.outputs.push(valueInfo(name, elemType, dims));
+  }
+
+  /** Adds a node with explicit outputs (several-output ops such as Split). */
+  op(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []): string[] {
+    this.nodes.push(node(opType, input, output, attribute));
+    return output;
+  }
+
+  /** Adds a one-output node and returns its output name. */
+  op1(opType: string, input: string[], hint: string, attribute: OnnxTypes.IAttributeProto[] = []): string {
+    const out = this.fresh(hint);
+    this.nodes.push(node(opType, input, [out], attribute));
+    return out;
+  }
+
+  /** A float32 scalar constant (shape []). */
+  scalar(value: number): string {
+    return this.constant(`f:${value}`, () => floatInitializer(this.fresh(`c${value}`), [], [value]));
+  }
+
+  /** A float32 constant tensor. */
+  floats(dims: readonly number[], values: ArrayLike<number>, hint = "const"): string {
+    const name = this.fresh(hint);
+    this.inits.push(floatInitializer(name, dims, values));
+    return name;
+  }
+
+  /** An int64 vector constant (shapes, axes, split sizes). */
+  ints(values: readonly number[]): string {
+    return this.constant(`i:${values.join(",")}`, () =>
+      int64Initializer(this.fresh(`i[${values.join(",")}]`), [values.length], values),
+    );
+  }
+
+  private constant(key: string, make: () => OnnxTypes.ITensorProto): string {
+    const known = this.constants.get(key);
+    if (known !== undefined) return known;
+    const tensor = make();
+    this.inits.push(tensor);
+    const name = tensor.name ?? key;
+    this.constants.set(key, name);
+    return name;
+  }
+
+  add(a: string, b: string): string {
+    return this.op1("Add", [a, b], "add");
+  }
+  sub(a: string, b: string): string {
+    return this.op1("Sub", [a, b], "sub");
+  }
+  mul(a: string, b: string): string {
+    return this.op1("Mul", [a, b], "mul");
+  }
+  div(a: string, b: string): string {
+    return this.op1("Div", [a, b], "div");
+  }
+  sigmoid(a: string): string {
+    return this.op1("Sigmoid", [a], "sigmoid");
+  }
+  tanh(a: string): string {
+    return this.op1("Tanh", [a], "tanh");
+  }
+  relu(a: string): string {
+    return this.op1("Relu", [a], "relu");
+  }
+  matmul(a: string, b: string): string {
+    return this.op1("MatMul", [a, b], "matmul");
+  }
+  transpose(a: string): string {
+    return this.op1("Transpose", [a], "transpose", [{ name: "perm", type: A.INTS, ints: [1, 0] }]);
+  }
+  /** `a·bᵀ + c` (`Gemm` with transB = 1), or `a·b + c`. */
+  gemm(a: string, b: string, c: string | null, transB: boolean): string {
+    const inputs = c === null ? [a, b] : [a, b, c];
+    return this.op1("Gemm", inputs, "gemm", transB ? [intAttr("transB", 1)] : []);
+  }
+  concat(parts: readonly string[], axis: number): string {
+    if (parts.length === 1) return parts[0];
+    return this.op1("Concat", [...parts], "concat", [intAttr("axis", axis)]);
+  }
+  /** Splits `a` along `axis` into `count` equal parts, or into the given `sizes`. */
+  split(a: string, axis: number, count: number, sizes?: readonly number[]): string[] {
+    if (count === 1) return [a];
+    const outs = Array.from({ length: count }, () => this.fresh("split"));
+    const inputs = sizes === undefined ? [a] : [a, this.ints(sizes)];
+    return this.op("Split", inputs, outs, [intAttr("axis", axis)]);
+  }
+  reshape(a: string, shape: readonly number[]): string {
+    return this.op1("Reshape", [a, this.ints(shape)], "reshape");
+  }
+  /** Sum over axis 0, dropping it. */
+  sumRows(a: string): string {
+    return this.op1("ReduceSum", [a, this.ints([0])], "rowsum", [intAttr("keepdims", 0)]);
+  }
+  /** Σ a² over every element, as a scalar. */
+  sumSquares(a: string): string {
+    return this.op1("ReduceSumSquare", [a], "sumsq", [intAttr("keepdims", 0)]);
+  }
+  gather(data: string, indices: string): string {
+    return this.op1("Gather", [data, indices], "gather", [intAttr("axis", 0)]);
+  }
+  /** `a` times a scalar/tensor constant `value`. */
+  scale(a: string, value: number): string {
+    return this.mul(a, this.scalar(value));
+  }
+  /** `value − a`. */
+  rsub(value: number, a: string): string {
+    return this.sub(this.scalar(value), a);
+  }
+
+  /** A self-contained ModelProto (IR 8, opset 17), encoded. */
+  encode(name: string): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: ONNX_IR_VERSION,
+      opsetImport: [{ domain: "", version: ONNX_OPSET }],
+      producerName: "rnnlm-train",
+      graph: { name, node: this.nodes, initializer: this.inits, input: this.inputs, output: this.outputs },
+    });
+    const encoded = onnx.ModelProto.encode(model).finish();
+    const bytes = new Uint8Array(encoded.length);
+    bytes.set(encoded);
+    return bytes;
+  }
+}
+
+/** A STRING attribute. */
+export function stringAttr(name: string, value: string): OnnxTypes.IAttributeProto {
+  return { name, type: A.STRING, s: new TextEncoder().encode(value) };
+}
+
+export { intAttr };

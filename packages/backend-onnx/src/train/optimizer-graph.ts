@@ -1,0 +1,80 @@
+import { type ModelSpec, parameterNames, type TrainingOptions } from "@rnnlm/core";
+import { FLOAT, type GraphBuilder } from "./graph-builder.js";
+import { TRAIN_IO, updatedName } from "./train-io.js";
+
+/** Names of the optimizer buffers of one parameter, as core's `getOptimizerState` keys them. */
+export function optimizerBufferNames(training: TrainingOptions, param: string): string[] {
+  const opt = training.optimizer;
+  if (opt.type === "adam") return [`exp_avg.${param}`, `exp_avg_sq.${param}`];
+  return opt.momentum > 0 ? [`momentum.${param}`] : [];
+}
+
+/**
+ * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
+ *
+ * Clipping is PyTorch's `clip_grad_norm_`: norm = √(Σ over `parameterNames` of Σ g²) (a tied
+ * matrix once; `bias_ih` and `bias_hh` separately, even where their gradients are the same
+ * tensor), g ← g·min(1, clip/(norm + 1e-6)). Updates are PyTorch's SGD (weight decay added to
+ * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
+ * √(1 − β2^t) come in as scalars computed on the host in float64). Outputs `grad_norm`,
+ * `new.<param>` and `new.<buffer>`.
+ */
+export function addOptimizerUpdate(
+  g: GraphBuilder,
+  spec: ModelSpec,
+  training: TrainingOptions,
+  grads: Readonly<Record<string, string>>,
+  shapes: ReadonlyMap<string, readonly number[]>,
+): void {
+  const names = parameterNames(spec);
+  const squares = new Map<string, string>();
+  const terms = names.map((name) => {
+    const grad = grads[name];
+    let sq = squares.get(grad);
+    if (sq === undefined) {
+      sq = g.sumSquares(grad);
+      squares.set(grad, sq);
+    }
+    return sq;
+  });
+  const norm = g.op1("Sqrt", [g.op1("Sum", terms, "sumsq_total")], "norm");
+  g.output(TRAIN_IO.gradNorm, norm, FLOAT, []);
+  const coef =
+    training.clip === null
+      ? null
+      : g.op1("Min", [g.scalar(1), g.div(g.scalar(training.clip), g.add(norm, g.scalar(1e-6)))], "clip_coef");
+  const lr = g.input(TRAIN_IO.lr, FLOAT, []);
+  const opt = training.optimizer;
+  const shapeOf = (name: string) => shapes.get(name) ?? [];
+
+  if (opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0) {
+    const stepScale = coef === null ? lr : g.mul(lr, coef);
+    for (const name of names)
+      g.output(updatedName(name), g.sub(name, g.mul(grads[name], stepScale)), FLOAT, shapeOf(name));
+    return;
+  }
+  const stepSize = opt.type === "adam" ? g.input(TRAIN_IO.adamStepSize, FLOAT, []) : "";
+  const bias2Sqrt = opt.type === "adam" ? g.input(TRAIN_IO.adamBias2Sqrt, FLOAT, []) : "";
+  for (const name of names) {
+    const shape = shapeOf(name);
+    let d = coef === null ? grads[name] : g.mul(grads[name], coef);
+    if (opt.weightDecay > 0) d = g.add(d, g.scale(name, opt.weightDecay));
+    if (opt.type === "sgd") {
+      if (opt.momentum > 0) {
+        const bufName = `momentum.${name}`;
+        d = g.add(g.scale(g.input(bufName, FLOAT, shape), opt.momentum), d);
+        g.output(updatedName(bufName), d, FLOAT, shape);
+      }
+      g.output(updatedName(name), g.sub(name, g.mul(d, lr)), FLOAT, shape);
+    } else {
+      const mName = `exp_avg.${name}`;
+      const vName = `exp_avg_sq.${name}`;
+      const m = g.add(g.scale(g.input(mName, FLOAT, shape), opt.beta1), g.scale(d, 1 - opt.beta1));
+      const v = g.add(g.scale(g.input(vName, FLOAT, shape), opt.beta2), g.scale(g.mul(d, d), 1 - opt.beta2));
+      g.output(updatedName(mName), m, FLOAT, shape);
+      g.output(updatedName(vName), v, FLOAT, shape);
+      const denom = g.add(g.div(g.op1("Sqrt", [v], "sqrt"), bias2Sqrt), g.scalar(opt.eps));
+      g.output(updatedName(name), g.sub(name, g.mul(stepSize, g.div(m, denom))), FLOAT, shape);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
+import type { OrtEngine } from "../ort-engine.js";
+import type { OrtSession, OrtSessionOptions } from "../ort-types.js";
+import { buildTrainGraph, type MaskInputs, type TrainGraphMode } from "./train-graph.js";
+
+/** An open session of one training-step graph. */
+export interface TrainSession {
+  readonly session: OrtSession;
+  readonly masks: MaskInputs;
+  readonly nodeCount: number;
+  /** Milliseconds spent building the graph and opening the session. */
+  readonly createMs: number;
+}
+
+/**
+ * Sessions per (mode, steps, batch): graphs are unrolled over the window, so each window length
+ * gets its own (a word-level epoch's shorter last window, generation's one-token steps). The
+ * least recently used session is released beyond `capacity`.
+ */
+export class TrainSessionCache {
+  private readonly sessions = new Map<string, Promise<TrainSession>>();
+
+  constructor(
+    private readonly engine: OrtEngine,
+    private readonly spec: ModelSpec,
+    private readonly training: TrainingOptions,
+    private readonly capacity = 16,
+    private readonly options: OrtSessionOptions = {},
+  ) {}
+
+  get(mode: TrainGraphMode, steps: number, batch: number): Promise<TrainSession> {
+    const key = `${mode}:${steps}x${batch}`;
+    const known = this.sessions.get(key);
+    if (known !== undefined) {
+      this.sessions.delete(key);
+      this.sessions.set(key, known);
+      return known;
+    }
+    const opening = this.open(mode, steps, batch);
+    this.sessions.set(key, opening);
+    opening.catch(() => this.sessions.delete(key));
+    while (this.sessions.size > this.capacity) {
+      const [oldest, pending] = this.sessions.entries().next().value as [string, Promise<TrainSession>];
+      this.sessions.delete(oldest);
+      void pending.then((s) => this.engine.release(s.session)).catch(() => undefined);
+    }
+    return opening;
+  }
+
+  private async open(mode: TrainGraphMode, steps: number, batch: number): Promise<TrainSession> {
+    const started = performance.now();
+    const graph = buildTrainGraph(this.spec, this.training, steps, batch, mode);
+    const session = await this.engine.createSession(graph.bytes, this.options);
+    return { session, masks: graph.masks, nodeCount: graph.nodeCount, createMs: performance.now() - started };
+  }
+
+  /** Releases every session. */
+  releaseAll(): void {
+    for (const pending of this.sessions.values()) {
+      void pending.then((s) => this.engine.release(s.session)).catch(() => undefined);
+    }
+    this.sessions.clear();
+  }
+}
