@@ -86,6 +86,9 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const flag = /'(--[a-z-]+)/.exec(message)?.[1] ?? "a flag";
+      if (message.includes("does not take an argument")) {
+        throw new UsageError(`${flag} takes no value`, `write ${flag} alone (or --no-${flag.slice(2)})`);
+      }
       throw new UsageError(
         `${flag} ${message.includes("argument missing") ? "needs a value" : "has a bad value"}`,
         fix,

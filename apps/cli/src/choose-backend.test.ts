@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { backendHints } from "./choose-backend.js";
+
+describe("backendHints: flag > config > RNNLM_BACKEND > auto", () => {
+  const env = { RNNLM_BACKEND: "onnx:wasm" };
+  it("takes the flag first", () => {
+    expect(backendHints({ flag: "tfjs:cpu", config: "reference", env })).toEqual(["tfjs:cpu"]);
+  });
+  it("then the config", () => {
+    expect(backendHints({ flag: null, config: "reference", env })).toEqual(["reference"]);
+  });
+  it("then the environment, split on commas", () => {
+    expect(backendHints({ env: { RNNLM_BACKEND: " tfjs:wasm , onnx:cpu " } })).toEqual(["tfjs:wasm", "onnx:cpu"]);
+  });
+  it("then auto", () => {
+    expect(backendHints({ env: {} })).toEqual(["auto"]);
+  });
+  it("appends --device to hints without one", () => {
+    expect(backendHints({ flag: "tfjs,onnx:cpu,auto", device: "wasm", env: {} })).toEqual([
+      "tfjs:wasm",
+      "onnx:cpu",
+      "auto",
+    ]);
+  });
+});

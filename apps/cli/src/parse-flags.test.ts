@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { CONFIG_FLAGS } from "./config-keys.js";
+import { configLayerFromFlags } from "./flag-layer.js";
+import { parseFlags } from "./parse-flags.js";
+import { resolveRunConfig } from "./run-config.js";
+import { UsageError } from "./usage-error.js";
+
+const parse = (...argv: string[]) => configLayerFromFlags(parseFlags("train", argv, CONFIG_FLAGS), "train");
+
+describe("training flags", () => {
+  it("converts each flag to its config key and type", () => {
+    expect(parse("--batch-size", "20", "--lr", "0.5", "--tied", "--model", "LSTM", "--max-tokens", "all")).toEqual({
+      batchSize: 20,
+      lr: 0.5,
+      tied: true,
+      model: "lstm",
+      maxTokens: null,
+    });
+  });
+
+  it("accepts the d2l and PyTorch spellings", () => {
+    expect(parse("--num-steps", "35", "--cell", "rnn", "--no-tied")).toEqual({
+      bptt: 35,
+      model: "rnn_tanh",
+      tied: false,
+    });
+  });
+
+  it("rejects unknown flags, wrong types and out-of-range values with a UsageError", () => {
+    expect(() => parse("--hidden", "3")).toThrow(UsageError);
+    expect(() => parse("--nhid", "1.5")).toThrow(/--nhid expects an integer/);
+    expect(() => parse("--lr", "fast")).toThrow(/--lr expects a number/);
+    expect(() => parse("--nhid", "0")).toThrow(/--nhid 0 is invalid/);
+    expect(() => parse("--sampling", "shuffled")).toThrow(/--sampling must be one of random, sequential, bptt/);
+    expect(() => parse("stray")).toThrow(/unexpected argument "stray"/);
+    expect(() => parse("--tied=yes")).toThrow(/--tied takes no value/);
+  });
+
+  it("flags override the file, which overrides the defaults", () => {
+    const config = resolveRunConfig({ nhid: 100, lr: 2 }, parse("--lr", "3"));
+    expect(config.nhid).toBe(100);
+    expect(config.lr).toBe(3);
+    expect(config.batchSize).toBe(32);
+  });
+});
