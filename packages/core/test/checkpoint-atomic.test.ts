@@ -116,6 +116,28 @@ describe("checkpoint writes are atomic", () => {
     expect((await readdir(folder.path)).sort()).toEqual(clean);
   });
 
+  it("a reader running while another save replaces the folder gets the old or the new checkpoint", async () => {
+    const dir = join(folder.path, "busy");
+    await saveCheckpoint(dir, A);
+    let saving = true;
+    const writer = (async () => {
+      for (let i = 0; i < 12; i++) await saveCheckpoint(dir, i % 2 === 0 ? C : A);
+      saving = false;
+    })();
+    const seen = new Set<string>();
+    let reads = 0;
+    while (saving) {
+      seen.add(identify(await loadCheckpoint(dir)));
+      reads++;
+    }
+    await writer;
+    expect(
+      [...seen].every((who) => who === "A" || who === "C"),
+      [...seen].join(", "),
+    ).toBe(true);
+    expect(reads).toBeGreaterThan(3);
+  });
+
   it("survives SIGKILL of a process saving in a loop", { timeout: 60_000 }, async () => {
     const entry = await transpileCore(join(folder.path, "build"));
     const dir = join(folder.path, "ckpt");

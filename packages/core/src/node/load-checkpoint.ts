@@ -24,14 +24,42 @@ import { decodeTrainerFiles } from "./trainer-file.js";
  * half-loaded model.
  *
  * Weights come back as float32, in canonical order, with both `encoder.weight` and
- * `decoder.weight` for tied models.
+ * `decoder.weight` for tied models. A read that overlaps a save into the same folder returns
+ * the old or the new checkpoint (it retries when the save replaced files under it).
  *
  * @throws CheckpointError
  */
 export async function loadCheckpoint(dir: string): Promise<CheckpointData> {
   await checkFolder(dir);
-  const sources = await sourceFolders(dir);
-  const manifest = decodeManifest(dir, await readCheckpointFile(dir, sources, MANIFEST_FILE, null));
+  for (let attempt = 1; ; attempt++) {
+    const sources = await sourceFolders(dir);
+    const manifestBytes = await readCheckpointFile(dir, sources, MANIFEST_FILE, null);
+    try {
+      return await readCheckpoint(dir, sources, manifestBytes);
+    } catch (error) {
+      // A save into the folder may have replaced files while they were being read: when
+      // config.json changed meanwhile, read the new checkpoint instead of failing.
+      if (!(error instanceof CheckpointError) || attempt >= READ_ATTEMPTS) throw error;
+      if (!(await manifestChanged(dir, manifestBytes))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+    }
+  }
+}
+
+/** How often a read that overlapped a concurrent save is retried. */
+const READ_ATTEMPTS = 5;
+
+async function manifestChanged(dir: string, before: Uint8Array): Promise<boolean> {
+  try {
+    const now = await readCheckpointFile(dir, await sourceFolders(dir), MANIFEST_FILE, null);
+    return now.length !== before.length || now.some((b, i) => b !== before[i]);
+  } catch {
+    return true;
+  }
+}
+
+async function readCheckpoint(dir: string, sources: string[], manifestBytes: Uint8Array): Promise<CheckpointData> {
+  const manifest = decodeManifest(dir, manifestBytes);
   const modelDigest = manifest.files[MODEL_FILE];
   const weights = decodeModelFile(dir, manifest.spec, await readCheckpointFile(dir, sources, MODEL_FILE, modelDigest));
   const trainerDigest = manifest.files[TRAINER_FILE];
