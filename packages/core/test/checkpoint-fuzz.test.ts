@@ -163,7 +163,7 @@ describe("decodeSafetensors under fuzzing", () => {
       fc.property(hostileFile, (bytes) => {
         outcome(() => decodeSafetensors(bytes));
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
     // Nothing the size of a claimed tensor was allocated (the largest honest input is < 1 KB).
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
@@ -223,7 +223,7 @@ describe("loadCheckpoint under fuzzing", () => {
           if (!forge) expect(result).toBe("error");
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -246,7 +246,7 @@ describe("loadCheckpoint under fuzzing", () => {
           expect(result).toBe(validOptimizer ? result : "error");
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -277,7 +277,7 @@ describe("loadCheckpoint under fuzzing", () => {
         await loadOutcome(dir());
         await restore();
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });
