@@ -40,4 +40,11 @@ describe("safetensors", () => {
     extra.set(good);
     expect(() => decodeSafetensors(extra)).toThrow(/not described by the header/);
   });
+
+  it("reads a Node Buffer (whose slice is a view) as plain bytes", () => {
+    const bytes = encodeSafetensors({ a: { shape: [2], data: new Float32Array([1.5, -2]) } });
+    const pooled = Buffer.concat([Buffer.alloc(3), Buffer.from(bytes)]).subarray(3);
+    const out = decodeSafetensors(pooled);
+    expect(Array.from(out.tensors.a.data as Float32Array)).toEqual([1.5, -2]);
+  });
 });

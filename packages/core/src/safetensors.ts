@@ -95,8 +95,9 @@ function fail(source: string, problem: string): never {
 }
 
 function readTensor(bytes: Uint8Array, start: number, end: number, dtype: SafetensorsDType): SafetensorsArray {
-  // Copy into a fresh, aligned buffer: the file's bytes may sit at any offset.
-  const copy = bytes.slice(start, end);
+  // Copy into a fresh, aligned buffer: the file's bytes may sit at any offset, and a Node
+  // Buffer's slice() is a view, so copy through the Uint8Array constructor.
+  const copy = new Uint8Array(bytes.subarray(start, end));
   const view = new DataView(copy.buffer);
   const n = (end - start) / BYTES[dtype];
   if (littleEndian) {
