@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   BackendUnavailableError,
@@ -24,14 +24,16 @@ function importGraph(entry: string): Map<string, string[]> {
     const text = readFileSync(join(src, file), "utf8");
     const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*)"([^"]+)"/g)].map((m) => m[1]);
     seen.set(file, specs);
-    for (const s of specs) if (s.startsWith("./")) visit(s.slice(2).replace(/\.js$/, ".ts"));
+    for (const s of specs) {
+      if (s.startsWith("./") || s.startsWith("../")) visit(posix.join(posix.dirname(file), s).replace(/\.js$/, ".ts"));
+    }
   };
   visit(entry);
   return seen;
 }
 
 describe("onnxBackend", () => {
-  it("offers cpu, cuda, wasm and webgpu for inference", () => {
+  it("offers cpu, cuda, wasm and webgpu for inference, cpu and wasm for training", () => {
     expect(onnxBackend.name).toBe("onnx");
     expect(Object.fromEntries(onnxBackend.devices.map((d) => [d.name, d.priority.infer]))).toEqual({
       cuda: 95,
@@ -39,7 +41,13 @@ describe("onnxBackend", () => {
       webgpu: 70,
       wasm: 40,
     });
-    for (const d of onnxBackend.devices) expect(d.capabilities).toEqual(["infer"]);
+    expect(Object.fromEntries(onnxBackend.devices.map((d) => [d.name, d.capabilities]))).toEqual({
+      cuda: ["infer"],
+      cpu: ["train", "infer"],
+      webgpu: ["infer"],
+      wasm: ["train", "infer"],
+    });
+    expect(onnxBackend.devices.find((d) => d.name === "cpu")?.priority.train).toBe(80);
   });
 
   it("resolves through core's registry", async () => {
@@ -61,7 +69,7 @@ describe("onnxBackend", () => {
 
   it("keeps Node-only code out of the browser entry", () => {
     const graph = importGraph("browser.ts");
-    const external = [...graph.values()].flat().filter((s) => !s.startsWith("./"));
+    const external = [...graph.values()].flat().filter((s) => !s.startsWith("./") && !s.startsWith("../"));
     expect(
       external.filter((s) => s.startsWith("node:") || s === "onnxruntime-node" || s === "@rnnlm/core/node"),
     ).toEqual([]);

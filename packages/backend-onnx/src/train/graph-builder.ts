@@ -1,6 +1,6 @@
 import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../onnx-graph.js";
 import { onnx, type OnnxTypes } from "../onnx-proto.js";
-import { floatInitializer, int64Initializer } from "../tensor-proto.js";
+import { floatInitializer, int32Initializer, int64Initializer } from "../tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -71,6 +71,13 @@ export class GraphBuilder {
   ints(values: readonly number[]): string {
     return this.constant(`i:${values.join(",")}`, () =>
       int64Initializer(this.fresh(`i[${values.join(",")}]`), [values.length], values),
+    );
+  }
+
+  /** An int32 vector constant. */
+  int32s(values: readonly number[]): string {
+    return this.constant(`i32:${values.join(",")}`, () =>
+      int32Initializer(this.fresh(`i32[${values.join(",")}]`), [values.length], values),
     );
   }
 

@@ -114,7 +114,7 @@ export function buildTrainGraph(
     x = g.gather("encoder.weight", ids);
     if (maskIn !== null) x = g.mul(x, maskIn);
   } else if (maskIn !== null) {
-    const hot = g.op1("OneHot", [ids, g.ints([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [
+    const hot = g.op1("OneHot", [ids, g.int32s([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [
       intAttr("axis", -1),
     ]);
     x = g.mul(hot, maskIn);
