@@ -101,7 +101,9 @@ describe("OnnxTrainableModel on onnx:cpu", () => {
     }
     expect(second.loss).toBeCloseTo(total / 4, 5);
     const h = second.state.h.dataSync();
-    joined.state.h.dataSync().forEach((v, i) => expect(h[i]).toBeCloseTo(v, 6));
+    joined.state.h.dataSync().forEach((v, i) => {
+      expect(h[i]).toBeCloseTo(v, 6);
+    });
     model.dispose();
   });
 
