@@ -131,14 +131,14 @@ describe("loadCheckpoint refuses a bad folder with one clear error", () => {
     expect((await loadError()).message).toMatch(/model\.safetensors has sha256/);
   });
 
-  it("a forged model file that is valid safetensors but float64", async () => {
+  it("a forged model file that is valid safetensors but int32", async () => {
     const loaded = await loadCheckpoint(dir);
     const tensors = Object.fromEntries(
-      Object.entries(loaded.weights).map(([n, w]) => [n, { shape: w.shape, data: Float64Array.from(w.data) }]),
+      Object.entries(loaded.weights).map(([n, w]) => [n, { shape: w.shape, data: Int32Array.from(w.data) }]),
     );
     await replaceWithValidDigest(dir, "model.safetensors", encodeSafetensors(tensors));
     expect((await loadError()).message).toMatch(
-      /tensor "encoder\.weight" is not float32\. Fix: store the weights as float32/,
+      /tensor "encoder\.weight" is not float32 or float64\. Fix: store the weights as float32/,
     );
   });
 

@@ -23,7 +23,8 @@ import { decodeTrainerFiles } from "./trainer-file.js";
  * mismatched folder ends in one CheckpointError naming the file and the fix — never in a
  * half-loaded model.
  *
- * Weights come back as float32, in canonical order, with both `encoder.weight` and
+ * Weights come back in the dtype they were saved in (float32, or float64 from the reference
+ * backend), in canonical order, with both `encoder.weight` and
  * `decoder.weight` for tied models. A read that overlaps a save into the same folder returns
  * the old or the new checkpoint (it retries when the save replaced files under it).
  *

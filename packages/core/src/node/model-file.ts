@@ -6,11 +6,12 @@ import { MODEL_FILE } from "./checkpoint-layout.js";
 import { checkpointProblem } from "./checkpoint-problem.js";
 
 /**
- * `model.safetensors`: every canonical weight as float32, in PyTorch `state_dict` order
- * (both `encoder.weight` and `decoder.weight` when tied), metadata `{"format": "pt"}` —
- * what `safetensors.torch.load_file` + `RNNModel.load_state_dict(strict=True)` expect.
- * Float64 weights are rounded to float32 (round to nearest even), as PyTorch's
- * `tensor.float()` does.
+ * `model.safetensors`: every canonical weight in PyTorch `state_dict` order (both
+ * `encoder.weight` and `decoder.weight` when tied), metadata `{"format": "pt"}` — what
+ * `safetensors.torch.load_file` + `RNNModel.load_state_dict(strict=True)` expect. Weights keep
+ * their dtype: float32 from the fp32 backends, float64 from the reference backend, so every
+ * checkpoint reads back bit-identically and resumes exactly (`load_state_dict` copies float64
+ * into a float32 model).
  */
 export function encodeModelFile(dir: string, spec: ModelSpec, weights: Weights): Uint8Array {
   try {
@@ -28,7 +29,7 @@ export function encodeModelFile(dir: string, spec: ModelSpec, weights: Weights):
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, shape] of canonicalWeightShapes(spec)) {
     const { data } = all[name];
-    tensors[name] = { shape, data: data instanceof Float32Array ? data : Float32Array.from(data) };
+    tensors[name] = { shape, data };
   }
   return encodeSafetensors(tensors, { format: "pt" });
 }
@@ -37,7 +38,7 @@ const RESAVE = "restore model.safetensors from a backup, or save the checkpoint 
 
 /**
  * Reads `model.safetensors` (already checked against its recorded digest) into canonical
- * weights for `spec`, refusing extra, missing, non-float32 or misshapen tensors.
+ * weights for `spec`, refusing extra, missing, non-float or misshapen tensors.
  */
 export function decodeModelFile(dir: string, spec: ModelSpec, bytes: Uint8Array): Weights {
   let tensors: Record<string, SafetensorsTensor>;
@@ -66,10 +67,10 @@ export function decodeModelFile(dir: string, spec: ModelSpec, bytes: Uint8Array)
   const weights: Weights = {};
   for (const [name] of expected) {
     const { shape, data } = tensors[name];
-    if (!(data instanceof Float32Array)) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
       throw checkpointProblem(
         dir,
-        `${MODEL_FILE}: tensor "${name}" is not float32`,
+        `${MODEL_FILE}: tensor "${name}" is not float32 or float64`,
         "store the weights as float32 (in PyTorch: model.float() before saving)",
       );
     }

@@ -8,8 +8,8 @@ import { checkpointWriteSteps } from "./checkpoint-commit.js";
  * spec, codec, config and the size + sha256 of every other file), and, when `data.trainer`
  * is given, `trainer.json` + `optimizer.safetensors`.
  *
- * Float64 weights are stored as float32 (rounded to nearest). Optimizer buffers keep their
- * dtype. The write is atomic: if it is interrupted, the folder still loads as the previous
+ * Weights and optimizer buffers keep their dtype (float32, or float64 from the reference
+ * backend). The write is atomic: if it is interrupted, the folder still loads as the previous
  * checkpoint or as this one. Only one writer per folder at a time.
  *
  * @throws CheckpointError when the data does not match its spec or the folder cannot be written.

@@ -39,6 +39,19 @@ const epochRecordSchema = z
   })
   .strict();
 
+const partialEpochSchema = z
+  .object({
+    batchesDone: z.number().int().nonnegative(),
+    lossSum: float,
+    tokens: z.number().int().nonnegative(),
+    seconds: float,
+    carried: z
+      .object({ h: z.array(z.number()), c: z.array(z.number()).optional() })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
 const trainerSchema = z
   .object({
     epoch: z.number().int().nonnegative(),
@@ -47,6 +60,7 @@ const trainerSchema = z
     history: z.array(epochRecordSchema),
     training: z.unknown(),
     randomState: z.object({ words: z.array(int32).length(4), spareNormal: float.nullable() }).strict(),
+    partialEpoch: partialEpochSchema.optional(),
   })
   .strict();
 
@@ -82,6 +96,7 @@ export function encodeTrainerFiles(dir: string, trainer: TrainerState): TrainerF
     })),
     training,
     randomState: { words: [...trainer.randomState.words], spareNormal: trainer.randomState.spareNormal },
+    ...(trainer.partialEpoch ? { partialEpoch: trainer.partialEpoch } : {}),
   };
   const checked = trainerSchema.safeParse(JSON.parse(JSON.stringify(body, jsonNumbers)));
   if (!checked.success) {
@@ -142,6 +157,15 @@ export function decodeTrainerFiles(dir: string, files: TrainerFiles): TrainerSta
     }
     optimizerState[name] = { shape, data };
   }
-  const { epoch, learningRate, bestValidPerplexity, history, randomState } = parsed.data;
-  return { epoch, learningRate, bestValidPerplexity, history, training, randomState, optimizerState };
+  const { epoch, learningRate, bestValidPerplexity, history, randomState, partialEpoch } = parsed.data;
+  return {
+    epoch,
+    learningRate,
+    bestValidPerplexity,
+    history,
+    training,
+    randomState,
+    optimizerState,
+    ...(partialEpoch ? { partialEpoch } : {}),
+  };
 }
