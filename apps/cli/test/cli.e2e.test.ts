@@ -231,7 +231,7 @@ describe("bad input: one line on stderr, exit 2", () => {
 
   it("a backend that cannot train", async () => {
     expectBadInput(
-      await cli(["train", "--config", "tiny", "--data", "timemachine", "--save", "x"], { RNNLM_BACKEND: "onnx:cpu" }),
+      await cli(["train", "--config", "tiny", "--data", "timemachine", "--save", "x"], { RNNLM_BACKEND: "onnx:cuda" }),
       /no device that can train/,
     );
   });
@@ -264,6 +264,13 @@ describe("bad input: one line on stderr, exit 2", () => {
     expectBadInput(
       await cli(["generate", "--checkpoint", "x", "--prefix", "a", "--greedy", "--temperature", "0.5"]),
       /--greedy cannot be combined/,
+    );
+  });
+
+  it("a fresh run into a folder that holds one", async () => {
+    expectBadInput(
+      await cli(["train", "--config", "tiny", "--data", "timemachine", "--save", "full"]),
+      /--save full already holds a run/,
     );
   });
 

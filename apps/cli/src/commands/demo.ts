@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { backendHints, loadBackend } from "../choose-backend.js";
@@ -48,6 +49,9 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   if (typeof values.epochs === "number") trainArgs.push("--epochs", String(values.epochs));
   if (typeof values.backend === "string") trainArgs.push("--backend", values.backend);
 
+  // The demo owns its folder: start from scratch every time.
+  const run = runFolder(save);
+  await Promise.all([run.last, run.best].map((folder) => rm(folder, { recursive: true, force: true })));
   out.write(`\n== 1. rnnlm train ${trainArgs.join(" ")}\n`);
   const trained = await trainCommand(trainArgs, ctx);
   if (trained !== 0) return trained;
@@ -61,11 +65,14 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   out.write(`\nperplexity ${last ? last.trainPerplexity.toFixed(2) : "?"} after ${last?.epoch ?? 0} epochs\n`);
 
   const warn = (message: string): void => ctx.stderr.write(`rnnlm: warning: ${message}\n`);
+  // The checkpoint runs on the embedded runtime (TensorFlow.js) when it is installed, so the
+  // check compares two independent runtimes even when ONNX Runtime did the training.
+  const embedded = await loadBackend(["tfjs", trainRuntime.id], "infer");
   out.write(
-    `\n== 2. rnnlm generate --checkpoint ${save} --prefix "${PREFIX}" --length ${LENGTH} --backend ${trainRuntime.id}\n`,
+    `\n== 2. rnnlm generate --checkpoint ${save} --prefix "${PREFIX}" --length ${LENGTH} --backend ${embedded.id}\n`,
   );
   const native = await generateText(
-    { checkpoint: save, prefix: PREFIX, length: LENGTH, sampling: { greedy: true }, hints: [trainRuntime.id] },
+    { checkpoint: save, prefix: PREFIX, length: LENGTH, sampling: { greedy: true }, hints: [embedded.id] },
     new CapturedOutput(out),
     warn,
   );

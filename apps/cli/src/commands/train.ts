@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
   type CheckpointData,
@@ -108,6 +109,15 @@ async function startFresh(configArg: string | undefined, flags: PartialRunConfig
       "rnnlm train needs a run folder to save checkpoints in",
       "add --save DIR (e.g. --save runs/lstm)",
     );
+  }
+  const run = runFolder(config.save);
+  for (const folder of [run.last, run.best]) {
+    if (existsSync(folder)) {
+      throw new UsageError(
+        `--save ${config.save} already holds a run (${folder})`,
+        `continue it with rnnlm train --resume ${config.save}, or choose another --save folder (or delete it)`,
+      );
+    }
   }
   return { config, checkpoint: null };
 }
