@@ -51,6 +51,7 @@ export function renderPerplexitySvg(history: readonly EpochRecord[], title = "pe
   const y = (value: number): number => MARGIN.top + (1 - (Math.log10(value) - yLo) / (yHi - yLo)) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
   ];
