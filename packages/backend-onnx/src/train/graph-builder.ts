@@ -123,6 +123,10 @@ export class GraphBuilder {
     const inputs = c === null ? [a, b] : [a, b, c];
     return this.op1("Gemm", inputs, "gemm", transB ? [intAttr("transB", 1)] : []);
   }
+  /** `aᵀ·b` (`Gemm` with transA = 1). */
+  gemmTransA(a: string, b: string): string {
+    return this.op1("Gemm", [a, b], "gemm_ta", [intAttr("transA", 1)]);
+  }
   concat(parts: readonly string[], axis: number): string {
     if (parts.length === 1) return parts[0];
     return this.op1("Concat", [...parts], "concat", [intAttr("axis", axis)]);
