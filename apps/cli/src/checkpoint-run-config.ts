@@ -3,7 +3,6 @@ import { type RunConfig, resolveRunConfig, runConfigSchema } from "./run-config.
 
 /** The run configuration saved with a checkpoint (defaults for keys it lacks). */
 export function checkpointRunConfig(checkpoint: CheckpointData): RunConfig {
-  const { partialEpoch: _, ...keys } = checkpoint.config ?? {};
-  const result = runConfigSchema.partial().safeParse(keys);
+  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
   return resolveRunConfig(result.success ? result.data : {});
 }

@@ -98,6 +98,10 @@ describe("train, Ctrl-C, resume, eval, export, generate", () => {
     expect(pa).toBeGreaterThan(1);
     expect(pa).toBeLessThan(28);
     expect(Math.abs(pa - pb) / pa).toBeLessThan(1e-4);
+    // An inference-only runtime evaluates through forward passes and agrees to fp32 precision.
+    const onnx = await cli(["eval", "--checkpoint", "run", "--backend", "onnx:cpu"]);
+    expect(onnx.code).toBe(0);
+    expect(Math.abs(perplexities(onnx.stdout)[0] - pb) / pb).toBeLessThan(1e-4);
   });
 
   it("exports to ONNX and generates the same greedy continuation on every runtime", async () => {

@@ -1,6 +1,6 @@
-import { type BatchSource, toTimeMajor } from "./batch.js";
+import { type BatchSource, type TimeMajorBatch, toTimeMajor } from "./batch.js";
 import { NonFiniteLossError, SpecError } from "./errors.js";
-import { disposeState, type RecurrentState, type StateInit, type TrainableModel } from "./model.js";
+import { disposeState, type Model, type RecurrentState, type StateInit, type TrainableModel } from "./model.js";
 import { type LrSchedule, nextLearningRate } from "./optimizer.js";
 import type { EpochRecord, PartialEpoch, TrainerState } from "./trainer-state.js";
 import type { Weights } from "./weights.js";
@@ -79,11 +79,42 @@ function stateFromJson(carried: NonNullable<PartialEpoch["carried"]>): StateInit
   return { h: Float32Array.from(carried.h), c: carried.c ? Float32Array.from(carried.c) : undefined };
 }
 
+/** Mean softmax cross-entropy of time-major logits (rows · V) against targets, in float64. */
+export function meanCrossEntropy(logits: ArrayLike<number>, targets: ArrayLike<number>, vocabSize: number): number {
+  let total = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const row = i * vocabSize;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let v = 0; v < vocabSize; v++) max = Math.max(max, logits[row + v]);
+    let sum = 0;
+    for (let v = 0; v < vocabSize; v++) sum += Math.exp(logits[row + v] - max);
+    total += max + Math.log(sum) - logits[row + targets[i]];
+  }
+  return total / targets.length;
+}
+
+function canEvaluate(model: Model | TrainableModel): model is TrainableModel {
+  return typeof (model as Partial<TrainableModel>).evaluate === "function";
+}
+
+/** Loss of one batch: the backend's own `evaluate` where it trains, else forward + host cross-entropy. */
+async function batchLoss(model: Model | TrainableModel, batch: TimeMajorBatch, state: RecurrentState) {
+  if (canEvaluate(model)) return model.evaluate(batch, state);
+  const { logits, state: next } = await model.forward({ ids: batch.x, steps: batch.steps, batch: batch.batch }, state);
+  const loss = meanCrossEntropy(await logits.data(), batch.y, model.spec.vocabSize);
+  logits.dispose();
+  return { loss, state: next };
+}
+
 /**
  * Perplexity of `model` on `source` (no updates, no dropout): exp(total loss / total tokens),
- * carrying the state across batches when the source says so.
+ * carrying the state across batches when the source says so. Works on inference-only models.
  */
-export async function evaluatePerplexity(model: TrainableModel, source: BatchSource, epoch = 0): Promise<number> {
+export async function evaluatePerplexity(
+  model: Model | TrainableModel,
+  source: BatchSource,
+  epoch = 0,
+): Promise<number> {
   let lossSum = 0;
   let tokens = 0;
   let state: RecurrentState | null = null;
@@ -93,7 +124,7 @@ export async function evaluatePerplexity(model: TrainableModel, source: BatchSou
       if (state !== null) disposeState(state);
       state = model.beginState(batch.batch);
     }
-    const result = await model.evaluate(batch, state);
+    const result = await batchLoss(model, batch, state);
     disposeState(state);
     state = result.state;
     const n = batch.steps * batch.batch;

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   type CheckpointReason,
   evaluatePerplexity,
+  meanCrossEntropy,
+  type Model,
   NonFiniteLossError,
   nextLearningRate,
   type TrainerState,
@@ -131,5 +133,32 @@ describe("trainLoop", () => {
       if (!improved) divided++;
     }
     expect(divided).toBeGreaterThan(0);
+  });
+});
+
+describe("evaluatePerplexity on an inference-only model", () => {
+  it("computes the loss on the host from the logits and agrees with the model's own evaluate", async () => {
+    const trained = new BigramModel(4, 0.5);
+    const train = patternSource({ pattern, batch: 2, steps: 5, count: 4, carriesState: true });
+    await trainLoop({ model: trained, train, epochs: 2 });
+    const { forward, beginState, spec } = trained;
+    const inferenceOnly: Model = {
+      spec,
+      backendId: "test:inference",
+      beginState: beginState.bind(trained),
+      forward: forward.bind(trained),
+      getWeights: () => trained.getWeights(),
+      setWeights: (w) => trained.setWeights(w),
+      dispose: () => {},
+    };
+    const viaEvaluate = await evaluatePerplexity(trained, train);
+    const viaForward = await evaluatePerplexity(inferenceOnly, train);
+    expect(viaForward).toBeCloseTo(viaEvaluate, 5);
+    expect(viaForward).toBeLessThan(4);
+  });
+
+  it("meanCrossEntropy matches a hand computation", () => {
+    // Row 0: logits (0, ln 3) → p(target 1) = 3/4; row 1: uniform → p = 1/2.
+    expect(meanCrossEntropy([0, Math.log(3), 0, 0], [1, 0], 2)).toBeCloseTo((-Math.log(0.75) - Math.log(0.5)) / 2, 12);
   });
 });

@@ -1,4 +1,4 @@
-import { evaluatePerplexity, parseTrainingOptions } from "@rnnlm/core";
+import { evaluatePerplexity } from "@rnnlm/core";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
 import { evalSource } from "../batch-sources.js";
@@ -46,13 +46,9 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
   const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
   const codec = TextCodec.fromJSON(checkpoint.codec);
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
-  const runtime = await loadBackend(backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }), "train");
-  if (runtime.createTrainableModel === undefined) {
-    throw new UsageError(`backend ${runtime.id} cannot evaluate`, "choose --backend tfjs or reference");
-  }
-  const training =
-    checkpoint.trainer?.training ?? parseTrainingOptions({ optimizer: { type: "sgd", lr: 1 }, clip: null, seed: 0 });
-  const model = await runtime.createTrainableModel(checkpoint.spec, { training, weights: checkpoint.weights });
+  // Evaluation needs only forward passes, so inference-only devices (onnx:cuda) work too.
+  const runtime = await loadBackend(backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }), "infer");
+  const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
   const epoch = checkpoint.trainer?.epoch;
   ctx.stdout.write(
     `checkpoint ${dir}${epoch === undefined ? "" : ` (epoch ${epoch})`} on ${runtime.id}, data ${config.data}\n`,

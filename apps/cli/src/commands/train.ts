@@ -5,7 +5,6 @@ import {
   type CheckpointReason,
   type EpochRecord,
   type ModelSpec,
-  type PartialEpoch,
   type TrainerState,
   trainLoop,
 } from "@rnnlm/core";
@@ -69,25 +68,8 @@ interface Start {
   readonly checkpoint: CheckpointData | null;
 }
 
-/**
- * Where `config` keeps a mid-epoch stop point. `@rnnlm/core/node`'s trainer.json does not
- * (yet) store `TrainerState.partialEpoch`, so the CLI saves it inside the checkpoint's config
- * record (written atomically with the rest) and puts it back on resume.
- */
-const PARTIAL_EPOCH_KEY = "partialEpoch";
-
-function withPartialEpoch(checkpoint: CheckpointData): CheckpointData {
-  const trainer = checkpoint.trainer;
-  const saved = checkpoint.config?.[PARTIAL_EPOCH_KEY] as PartialEpoch | undefined;
-  if (trainer === undefined || trainer.partialEpoch !== undefined || saved === undefined || saved === null) {
-    return checkpoint;
-  }
-  return { ...checkpoint, trainer: { ...trainer, partialEpoch: saved } };
-}
-
 function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig {
-  const { [PARTIAL_EPOCH_KEY]: _, ...keys } = checkpoint.config ?? {};
-  const result = runConfigSchema.partial().safeParse(keys);
+  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
   if (!result.success) {
     throw new UsageError(
       `the checkpoint ${dir} has no usable run configuration (${result.error.issues[0]?.message})`,
@@ -132,7 +114,7 @@ async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise
     }
   }
   const dir = await findCheckpoint(resumeArg, "--resume", ["last"]);
-  const checkpoint = withPartialEpoch(await loadCheckpoint(dir));
+  const checkpoint = await loadCheckpoint(dir);
   if (checkpoint.trainer === undefined) {
     throw new UsageError(
       `the checkpoint ${dir} holds no trainer state (an inference-only checkpoint)`,
@@ -213,9 +195,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
       spec,
       weights: await model.getWeights(),
       codec: codecJson,
-      config: state.partialEpoch
-        ? { ...savedConfigRecord, [PARTIAL_EPOCH_KEY]: state.partialEpoch }
-        : savedConfigRecord,
+      config: savedConfigRecord,
       trainer: state,
     };
     await saveCheckpoint(reason === "best" ? run.best : run.last, data);
