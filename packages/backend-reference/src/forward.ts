@@ -1,6 +1,8 @@
 import { inputSize, type ModelSpec } from "@rnnlm/core";
 import { type CellForward, cellKernel } from "./cell.js";
-import type { DropoutMasks } from "./dropout-masks.js";
+import type { DropoutMasks as CoreDropoutMasks } from "@rnnlm/core";
+
+type DropoutMasks = CoreDropoutMasks<Float64Array>;
 import { addMatVec, masked } from "./matrix.js";
 import { decoderWeight, type Parameters } from "./parameters.js";
 

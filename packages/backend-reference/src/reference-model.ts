@@ -1,4 +1,5 @@
 import {
+  noDropout,
   canonicalWeightShapes,
   type ForwardResult,
   HostTensor,
@@ -14,7 +15,6 @@ import {
   type Weights,
   withTiedDecoder,
 } from "@rnnlm/core";
-import { noDropout } from "./dropout-masks.js";
 import { forwardPass } from "./forward.js";
 import type { Parameters } from "./parameters.js";
 
@@ -97,7 +97,7 @@ export class ReferenceModel implements Model {
       input.batch,
       state.h,
       state.c,
-      noDropout(this.spec),
+      noDropout<Float64Array>(this.spec),
     );
     return { logits: trace.logits, h: trace.h, c: trace.c };
   }

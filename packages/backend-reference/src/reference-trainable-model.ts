@@ -1,4 +1,6 @@
 import {
+  drawDropoutMasks,
+  noDropout,
   canonicalWeightShapes,
   type GradientResult,
   type LossResult,
@@ -15,7 +17,6 @@ import {
 } from "@rnnlm/core";
 import { backwardPass, lossOf } from "./backward.js";
 import { clipGradNorm } from "./clip-grad-norm.js";
-import { drawDropoutMasks, noDropout } from "./dropout-masks.js";
 import { forwardPass } from "./forward.js";
 import { OptimizerState } from "./optimizer-state.js";
 import { ReferenceModel } from "./reference-model.js";
@@ -48,7 +49,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
 
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
     const s = this.readBatch(batch, state);
-    const masks = drawDropoutMasks(this.spec, batch.steps, batch.batch, this.rng);
+    const masks = drawDropoutMasks(this.spec, batch.steps, batch.batch, this.rng, "float64");
     const trace = forwardPass(this.spec, this.params, batch.x, batch.steps, batch.batch, s.h, s.c, masks);
     const { loss, grads } = backwardPass(this.params, trace, batch.y);
     const gradNorm = clipGradNorm(grads, parameterNames(this.spec), this.training.clip);
@@ -66,7 +67,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
       batch.batch,
       s.h,
       s.c,
-      noDropout(this.spec),
+      noDropout<Float64Array>(this.spec),
     );
     return { loss: lossOf(trace, batch.y), state: this.toState(trace.h, trace.c, batch.batch) };
   }
@@ -82,7 +83,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
       batch.batch,
       s.h,
       s.c,
-      noDropout(this.spec),
+      noDropout<Float64Array>(this.spec),
     );
     const { loss, grads } = backwardPass(this.params, trace, batch.y);
     const shapes = new Map(canonicalWeightShapes(this.spec));

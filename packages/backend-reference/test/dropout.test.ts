@@ -1,4 +1,5 @@
 import {
+  drawDropoutMasks,
   initWeights,
   type ModelSpec,
   parameterNames,
@@ -9,7 +10,6 @@ import {
 } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
 import { backwardPass, lossOf } from "../src/backward.js";
-import { drawDropoutMasks } from "../src/dropout-masks.js";
 import { forwardPass } from "../src/forward.js";
 import type { Parameters } from "../src/parameters.js";
 import { ReferenceTrainableModel } from "../src/index.js";
@@ -37,7 +37,7 @@ function params(): Parameters {
 
 describe("dropout", () => {
   it("masks are inverted dropout drawn in the documented order: input, between, output; keep when u ≥ p", () => {
-    const masks = drawDropoutMasks(spec, batch.steps, batch.batch, new SeededRandom(9));
+    const masks = drawDropoutMasks(spec, batch.steps, batch.batch, new SeededRandom(9), "float64");
     const rng = new SeededRandom(9);
     const rows = batch.steps * batch.batch;
     const expectMask = (mask: Float64Array | null, n: number, p: number) => {
@@ -52,7 +52,7 @@ describe("dropout", () => {
 
   it("drops about p of the elements", () => {
     const big = parseModelSpec({ ...spec, dropout: { input: 0, between: 0, output: 0.25 } });
-    const masks = drawDropoutMasks(big, 100, 10, new SeededRandom(1));
+    const masks = drawDropoutMasks(big, 100, 10, new SeededRandom(1), "float64");
     expect(masks.input).toBeNull();
     const zeros = masks.output?.filter((v) => v === 0).length ?? 0;
     expect(zeros / 4000).toBeGreaterThan(0.22);
@@ -61,7 +61,7 @@ describe("dropout", () => {
 
   it("backpropagates through fixed masks (finite differences)", () => {
     const p = params();
-    const masks = drawDropoutMasks(spec, batch.steps, batch.batch, new SeededRandom(5));
+    const masks = drawDropoutMasks(spec, batch.steps, batch.batch, new SeededRandom(5), "float64");
     const h0 = new Float64Array(2 * 2 * 4).map((_, i) => Math.sin(i) / 3);
     const c0 = new Float64Array(2 * 2 * 4).map((_, i) => Math.cos(i) / 3);
     const loss = () => lossOf(forwardPass(spec, p, batch.x, batch.steps, batch.batch, h0, c0, masks), batch.y);
@@ -94,7 +94,7 @@ describe("dropout", () => {
       const weightsBefore: Parameters = Object.fromEntries(
         parameterNames(spec).map((k) => [k, Float64Array.from(current[k].data)]),
       );
-      const masks = drawDropoutMasks(spec, batch.steps, batch.batch, rng);
+      const masks = drawDropoutMasks(spec, batch.steps, batch.batch, rng, "float64");
       const zeros = new Float64Array(16);
       const expected = lossOf(forwardPass(spec, weightsBefore, batch.x, 4, 2, zeros, zeros, masks), batch.y);
       const { loss } = await model.trainStep(batch, model.beginState(2));

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { cellFor } from "./cells/cell-for.js";
 import type { CellRun } from "./cells/fused-cell.js";
 import { Blocks } from "./blocks.js";
-import type { DropoutMasks } from "./dropout.js";
+import type { DropoutMasks } from "@rnnlm/core";
 
 /** Stored parameters keyed by canonical name (tied: no `decoder.weight`, it is `encoder.weight`). */
 export type ParameterTensors = ReadonlyMap<string, tf.Tensor>;

@@ -10,10 +10,9 @@ import type {
   TrainStepResult,
   Weights,
 } from "@rnnlm/core";
-import { parameterNames, SeededRandom, ShapeError, SpecError } from "@rnnlm/core";
+import { drawDropoutMasks, hasDropout, parameterNames, SeededRandom, ShapeError, SpecError } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
-import { drawDropoutMasks } from "./dropout.js";
 import { runNetwork } from "./network.js";
 import { applyUpdate, globalNorm } from "./optimizer.js";
 import { isStoredTransposed, toInternal } from "./parameter-layout.js";
@@ -68,7 +67,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     this.enter();
     this.check(batch, "trainStep");
     const st = this.stateTensors(state, batch.batch);
-    const masks = drawDropoutMasks(this.spec, this.rng, batch.steps, batch.batch);
+    const masks = hasDropout(this.spec) ? drawDropoutMasks(this.spec, batch.steps, batch.batch, this.rng) : null;
     const step = this.step + 1;
     const names = parameterNames(this.spec);
     let out: { result: StepTensors; params: Map<string, tf.Tensor>; buffers: Map<string, tf.Tensor> };

@@ -1,7 +1,13 @@
 import type { Cell, ModelSpec, TrainableModel, TrainingOptionsInput } from "@rnnlm/core";
-import { disposeState, hasCellState, parameterNames, parseModelSpec, SeededRandom } from "@rnnlm/core";
+import {
+  disposeState,
+  drawDropoutMasks,
+  hasCellState,
+  parameterNames,
+  parseModelSpec,
+  SeededRandom,
+} from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
-import { drawDropoutMasks } from "../src/dropout.js";
 import { tfjsBackend } from "../src/index.js";
 import { finiteDifferenceGrads, type Params, referenceForward, toFloat64 } from "./float64-reference.js";
 
@@ -222,7 +228,7 @@ for (const device of ["wasm", "cpu"]) {
         const p = toFloat64(await model.getWeights());
         const batch = data(5);
         const init = initialState(base, 6);
-        const masks = drawDropoutMasks(base, new SeededRandom(seed), T, B);
+        const masks = drawDropoutMasks(base, T, B, new SeededRandom(seed));
         const want = referenceForward(
           base,
           p,

@@ -1,6 +1,7 @@
 export * from "./backend.js";
 export * from "./batch.js";
 export * from "./codec.js";
+export * from "./dropout.js";
 export * from "./errors.js";
 export * from "./generate.js";
 export * from "./model.js";
