@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { open, stat } from "node:fs/promises";
 import type { BackendRuntime, Model, ModelSpec, Weights } from "@rnnlm/core";
-import { loadCheckpoint } from "@rnnlm/core/node";
+import { loadCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
 import { type ExportOnnxOptions, exportModel, exportOnnx } from "./export-onnx.js";
 import { type LoadedOnnxModel, loadOnnxModelBytes } from "./load-onnx-model.js";
 import { isJsonObject } from "./json-value.js";
@@ -10,24 +8,11 @@ import { OnnxFileError } from "./onnx-file-error.js";
 import { MAX_ONNX_BYTES } from "./read-onnx-model.js";
 
 /**
- * Writes bytes to `path` atomically: a temporary file in the same folder, flushed to disk,
- * then renamed over `path`, so readers never see a half-written model.
+ * Writes bytes to `path` atomically (temporary file, flushed, renamed), so readers never see
+ * a half-written model.
  */
 export async function writeOnnxFile(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open(tmp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, bytes);
 }
 
 /** Exports `spec` + canonical `weights` (e.g. read from a checkpoint) to an `.onnx` file. */

@@ -6,7 +6,7 @@ import {
   parseTrainingOptions,
   type TimeMajorBatch,
 } from "@rnnlm/core";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "@rnnlm/core/node";
 import { loadBackend } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";

@@ -10,7 +10,7 @@ import {
 } from "@rnnlm/core";
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "@rnnlm/core/node";
 import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";

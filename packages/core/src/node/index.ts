@@ -7,3 +7,4 @@ export type { CheckpointManifest } from "./checkpoint-manifest.js";
 export type { FileDigest } from "./file-digest.js";
 export { loadCheckpoint } from "./load-checkpoint.js";
 export { saveCheckpoint } from "./save-checkpoint.js";
+export { writeFileAtomic } from "./write-file-atomic.js";

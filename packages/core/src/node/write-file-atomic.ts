@@ -3,15 +3,16 @@ import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
- * Writes `text` to `path` through a temporary file in the same folder that is flushed and
- * renamed over `path`, so a reader (or a second Ctrl-C) never sees a half-written file.
+ * Writes `data` to `path` through a temporary file in the same folder that is flushed and
+ * renamed over `path`, so a reader (or a process killed mid-write) never sees a half-written
+ * file: `path` holds the old content or the new, nothing in between.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     const handle = await open(tmp, "w");
     try {
-      await handle.writeFile(text, "utf8");
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
