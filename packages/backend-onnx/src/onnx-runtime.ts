@@ -24,7 +24,7 @@ export class OnnxRuntime implements BackendRuntime {
   readonly id: string;
   readonly capabilities: readonly Capability[];
   /**
-   * Present on training devices ({@link TRAINING_DEVICES}): a model whose whole training step
+   * Present on training devices (`onnx:cpu` and `onnx:wasm`): a model whose whole training step
    * runs as one ONNX graph (see `OnnxTrainableModel`).
    */
   readonly createTrainableModel?: (

@@ -23,8 +23,8 @@ import { ReferenceModel } from "./reference-model.js";
 
 /**
  * The reference model with training: forward, hand-derived BPTT, PyTorch's global-norm
- * clipping ({@link clipGradNorm}: g ← g·min(1, clip/(‖g‖ + 1e-6))) and PyTorch's SGD/Adam
- * ({@link OptimizerState}), all in float64.
+ * clipping (`clipGradNorm`: g ← g·min(1, clip/(‖g‖ + 1e-6))) and PyTorch's SGD/Adam
+ * (`OptimizerState`), all in float64.
  */
 export class ReferenceTrainableModel extends ReferenceModel implements TrainableModel {
   readonly training: TrainingOptions;
