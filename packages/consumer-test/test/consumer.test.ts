@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumerEnv, createConsumerProject } from "../src/consumer-project.js";
+import { probeNpmRegistry, type RegistryProbe } from "../src/npm-registry.js";
+import { packPackages } from "../src/pack-packages.js";
+import { expectSuccess, runCommand } from "../src/run-command.js";
+import { findWorkspaceRoot, publishedPackages } from "../src/workspace-packages.js";
+
+/**
+ * A stranger's project: every published package packed, installed with plain `npm install`
+ * into an empty project in the OS temp folder (outside the workspace, so nothing resolves
+ * through the monorepo's node_modules), then the fixture program compiled with TypeScript
+ * (node16, bundler, and bundler with the browser condition) and run: it builds a codec, trains
+ * a tiny LSTM on tfjs:wasm, saves a checkpoint, exports ONNX and generates on onnx:cpu.
+ *
+ * Needs the npm registry for third-party dependencies: without it the test skips with the
+ * reason printed, and fails when RNNLM_REQUIRE_TOOLS=1.
+ */
+const root = findWorkspaceRoot();
+const required = process.env.RNNLM_REQUIRE_TOOLS === "1";
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const probe: RegistryProbe = await probeNpmRegistry(tmpdir());
+if (!probe.ok) {
+  console.warn(
+    `consumer test skipped: ${probe.reason}${required ? "" : " (RNNLM_REQUIRE_TOOLS=1 makes this a failure)"}`,
+  );
+}
+
+interface ConsumerRun {
+  trainBackend: string;
+  onnxBackend: string;
+  vocabSize: number;
+  steps: number;
+  firstPerplexity: number;
+  lastPerplexity: number;
+  onnxBytes: number;
+  nativeText: string;
+  onnxText: string;
+  match: boolean;
+}
+
+let project = "";
+let packDir = "";
+
+async function runConsumer(env: Record<string, string> = {}): Promise<ConsumerRun> {
+  const result = expectSuccess(
+    await runCommand(process.execPath, ["dist/main.js"], { cwd: project, env: consumerEnv(env), timeoutMs: 120_000 }),
+  );
+  const line = result.stdout.trim().split("\n").at(-1) ?? "";
+  return JSON.parse(line) as ConsumerRun;
+}
+
+describe.runIf(probe.ok || required)("an empty npm project using the packed packages", () => {
+  beforeAll(async () => {
+    if (!probe.ok) throw new Error(`RNNLM_REQUIRE_TOOLS=1 but ${probe.reason}`);
+    packDir = await mkdtemp(join(tmpdir(), "rnnlm-consumer-pack-"));
+    project = await mkdtemp(join(tmpdir(), "rnnlm-consumer-"));
+    const tarballs = await packPackages(
+      root,
+      publishedPackages(root).map((p) => p.name),
+      packDir,
+    );
+    const started = performance.now();
+    await createConsumerProject(project, [...tarballs.values()]);
+    console.log(`npm install of ${tarballs.size} tarballs: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  afterAll(async () => {
+    for (const dir of [project, packDir]) if (dir !== "") await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lives outside the workspace and installed real versions, no native tfjs", () => {
+    expect(relative(root, project).startsWith("..")).toBe(true);
+    for (const pkg of publishedPackages(root)) {
+      const installed = join(project, "node_modules", pkg.name, "package.json");
+      const text = readFileSync(installed, "utf8");
+      expect(text).not.toContain("workspace:");
+    }
+    // Optional peers stay uninstalled; onnxruntime-node is a dependency (CPU binaries inside).
+    expect(existsSync(join(project, "node_modules", "@tensorflow", "tfjs-node"))).toBe(false);
+    expect(existsSync(join(project, "node_modules", "@tensorflow", "tfjs-node-gpu"))).toBe(false);
+    expect(existsSync(join(project, "node_modules", "onnxruntime-node", "package.json"))).toBe(true);
+  });
+
+  it.each(["node16", "bundler", "browser"])("type-checks under tsconfig.%s.json", async (flavour) => {
+    const result = await runCommand(process.execPath, [tsc, "-p", `tsconfig.${flavour}.json`], {
+      cwd: project,
+      env: consumerEnv(),
+    });
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it("trains on tfjs:wasm, saves, exports ONNX and generates the same greedy text on onnx:cpu", async () => {
+    expect(existsSync(join(project, "dist", "main.js")), "tsconfig.node16.json compiles main.ts to dist/").toBe(true);
+    const run = await runConsumer();
+    console.log("consumer run:", run);
+    expect(run.trainBackend).toBe("tfjs:wasm");
+    expect(run.onnxBackend).toBe("onnx:cpu");
+    expect(run.steps).toBeGreaterThan(10);
+    expect(run.lastPerplexity).toBeLessThan(run.firstPerplexity);
+    expect(run.onnxBytes).toBeGreaterThan(1000);
+    expect(run.nativeText.startsWith("the time")).toBe(true);
+    expect(run.nativeText.length).toBeGreaterThan("the time".length);
+    expect(run.onnxText).toBe(run.nativeText);
+    expect(run.match).toBe(true);
+  });
+
+  it("switches the training backend with RNNLM_BACKEND alone", async () => {
+    const run = await runConsumer({ RNNLM_BACKEND: "tfjs:cpu" });
+    expect(run.trainBackend).toBe("tfjs:cpu");
+    expect(run.onnxText).toBe(run.nativeText);
+  });
+});
