@@ -1,12 +1,16 @@
 import { type Backend, type BackendDevice, type BackendInitOptions, BackendUnavailableError } from "@rnnlm/core";
 import type { OnnxRuntime } from "./onnx-runtime.js";
 
-/** Devices of the ONNX backend; priorities per core's scale (native GPU ~100, WASM ~30–40). */
+/**
+ * Devices of the ONNX backend; priorities per core's scale (native GPU ~100, WASM ~30–40).
+ * Training: onnx:cpu 80 (2–4× PyTorch at equal threads, see the README); onnx:wasm 25, below
+ * tfjs:wasm's 30: its d2l RNN and GRU steps measured 3× faster than tfjs:wasm, its LSTM 0.6×.
+ */
 export const ONNX_DEVICES: readonly BackendDevice[] = [
   { name: "cuda", capabilities: ["infer"], priority: { infer: 95 } },
   { name: "cpu", capabilities: ["train", "infer"], priority: { train: 80, infer: 80 } },
   { name: "webgpu", capabilities: ["infer"], priority: { infer: 70 } },
-  { name: "wasm", capabilities: ["train", "infer"], priority: { train: 35, infer: 40 } },
+  { name: "wasm", capabilities: ["train", "infer"], priority: { train: 25, infer: 40 } },
 ];
 
 /** Loads one device; throws with a reason a user can act on. */
