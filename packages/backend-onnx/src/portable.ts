@@ -18,3 +18,10 @@ export { OnnxRuntime } from "./onnx-runtime.js";
 export { PACKAGE_VERSION } from "./package-version.js";
 export { MAX_ONNX_BYTES, type OnnxModelContents, readOnnxMetadata, readOnnxModel } from "./read-onnx-model.js";
 export { configureOnnxWeb, type OnnxWebOptions } from "./web-devices.js";
+export {
+  type OnnxTrainableModelOptions,
+  OnnxTrainableModel,
+  type StepTiming,
+} from "./train/onnx-trainable-model.js";
+export { buildTrainGraph, type MaskInputs, type TrainGraph, type TrainGraphMode } from "./train/train-graph.js";
+export { TRAIN_IO } from "./train/train-io.js";
