@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerEnv, createConsumerProject } from "../src/consumer-project.js";
+import { importGraph } from "../src/import-graph.js";
 import { probeNpmRegistry, type RegistryProbe } from "../src/npm-registry.js";
 import { packPackages } from "../src/pack-packages.js";
 import { expectSuccess, runCommand } from "../src/run-command.js";
@@ -84,6 +85,25 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect(existsSync(join(project, "node_modules", "@tensorflow", "tfjs-node"))).toBe(false);
     expect(existsSync(join(project, "node_modules", "@tensorflow", "tfjs-node-gpu"))).toBe(false);
     expect(existsSync(join(project, "node_modules", "onnxruntime-node", "package.json"))).toBe(true);
+  });
+
+  it.each(["@rnnlm/core", "@rnnlm/data", "@rnnlm/backend-onnx", "@rnnlm/backend-reference"])(
+    "%s under the browser condition reaches no Node built-in and no native runtime",
+    (entry) => {
+      const graph = importGraph(project, entry, ["browser", "import"], (name) => name.startsWith("@rnnlm/"));
+      const nodeOnly = [...graph.external].filter(
+        ([specifier]) => isBuiltin(specifier) || /^(onnxruntime-node|@tensorflow\/tfjs-node)/.test(specifier),
+      );
+      expect(nodeOnly.map(([specifier, from]) => `${specifier} (from ${relative(project, from)})`)).toEqual([]);
+      expect(graph.files.length).toBeGreaterThan(3);
+    },
+  );
+
+  it("sees what the Node entries need under the node condition (the walker finds such imports)", () => {
+    const onnx = importGraph(project, "@rnnlm/backend-onnx", ["node", "import"], (name) => name.startsWith("@rnnlm/"));
+    expect([...onnx.external.keys()]).toEqual(expect.arrayContaining(["onnxruntime-node", "node:fs/promises"]));
+    const data = importGraph(project, "@rnnlm/data", ["node", "import"], (name) => name.startsWith("@rnnlm/"));
+    expect([...data.external.keys()]).toContain("node:fs/promises");
   });
 
   it.each(["node16", "bundler", "browser"])("type-checks under tsconfig.%s.json", async (flavour) => {

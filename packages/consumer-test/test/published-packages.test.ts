@@ -92,3 +92,11 @@ describe("@rnnlm/backend-tfjs", () => {
     });
   });
 });
+
+describe("version constants in the sources", () => {
+  it("match each package.json version (pnpm version keeps them in step)", async () => {
+    const { runCommand } = await import("../src/run-command.js");
+    const result = await runCommand(process.execPath, ["scripts/sync-source-versions.mjs", "--check"], { cwd: root });
+    expect(result.status, result.stderr).toBe(0);
+  });
+});
