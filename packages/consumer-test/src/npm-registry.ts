@@ -17,7 +17,11 @@ export async function probeNpmRegistry(cwd: string): Promise<RegistryProbe> {
     timeoutMs: 45_000,
   });
   if (view.status !== 0) {
-    const detail = (view.stderr.split("\n").find((l) => l.includes("ERR")) ?? view.stderr.trim()).slice(0, 300);
+    const lines = view.stderr.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
+    const detail = (lines.find((l) => /FetchError|request to/.test(l)) ?? lines.find((l) => l.length > 0) ?? "").slice(
+      0,
+      300,
+    );
     return { ok: false, reason: `the npm registry ${url} is unreachable (${detail || `exit code ${view.status}`})` };
   }
   return { ok: true, registry: url };
