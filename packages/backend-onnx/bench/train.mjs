@@ -114,9 +114,7 @@ function torchRunner(cfg, cell, threads) {
 }
 
 /** Milliseconds to pass `model`'s parameters and optimizer buffers through ORT and back (an Identity graph). */
-async function copyCost(model, threads) {
-  const tensors = { ...(await model.getWeights()), ...(await model.getOptimizerState()) };
-  if (model.spec.tied) delete tensors["decoder.weight"];
+async function copyCost(tensors, threads) {
   const g = new GraphBuilder();
   const feeds = {};
   let bytes = 0;
@@ -126,10 +124,13 @@ async function copyCost(model, threads) {
     feeds[name] = new ort.Tensor("float32", new Float32Array(t.data), t.shape);
     bytes += t.data.length * 4;
   }
-  const session = await ort.InferenceSession.create(g.encode("copy"), { intraOpNumThreads: threads });
+  const session = await ort.InferenceSession.create(g.encode("copy"), {
+    intraOpNumThreads: threads,
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
   for (let i = 0; i < 3; i++) await session.run(feeds);
   const ms = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 30; i++) {
     const a = performance.now();
     await session.run(feeds);
     ms.push(performance.now() - a);
@@ -226,11 +227,15 @@ for (const [cfg, cell] of jobs) {
     console.log(`  onnx:cpu / ${r.versus} at ${r.threads} thread(s): ${r.ratio}×`);
   }
 
-  // What moving weights and optimizer state through ORT costs, against the whole step.
-  const onnxRunner = runners[0][2];
-  const copy = await copyCost(onnxRunner.model, 1);
+  // What moving weights and optimizer state through ORT costs, against the whole step. Measured
+  // with every other session released (their idle ORT threads would otherwise compete).
+  const onnxModel = runners[0][2].model;
+  const t = onnxModel.lastStepTiming;
+  const tensors = { ...(await onnxModel.getWeights()), ...(await onnxModel.getOptimizerState()) };
+  if (onnxModel.spec.tied) delete tensors["decoder.weight"];
+  for (const [, , runner] of runners) runner.model?.dispose();
+  const copy = await copyCost(tensors, 1);
   const stepMs = (cfg.T * cfg.B * 1000) / tps("onnx:cpu", 1);
-  const t = onnxRunner.model.lastStepTiming;
   results.copies.push({
     config: cfg.name,
     cell,
@@ -247,7 +252,6 @@ for (const [cfg, cell] of jobs) {
       `(min; median ${copy.medianMs.toFixed(2)} under load) = ${((100 * copy.minMs) / stepMs).toFixed(1)}% of a ${stepMs.toFixed(1)} ms step; ` +
       `building feeds ${t.feedMs.toFixed(2)} ms, taking outputs ${t.collectMs.toFixed(2)} ms`,
   );
-  for (const [, , runner] of runners) runner.model?.dispose();
 }
 
 // Resident set size across epochs of real training (state carried, as SequentialBatches would).

@@ -51,8 +51,14 @@ export class TrainSessionCache {
     const started = performance.now();
     const graph = buildTrainGraph(this.spec, this.training, steps, batch, mode);
     // "basic" (constant folding, redundant nodes): as fast per step as "all" or faster on these
-    // graphs, and "all" takes ~6× longer to open a session.
-    const session = await this.engine.createSession(graph.bytes, { graphOptimizationLevel: "basic", ...this.options });
+    // graphs, and "all" takes ~6× longer to open a session. No spinning: ORT's idle intra-op
+    // threads spin-wait by default, which on a shared 2-core machine measured 25 → 46 ms per
+    // 2-thread d2l LSTM step; without it 2 threads are no slower than 1 there.
+    const session = await this.engine.createSession(graph.bytes, {
+      graphOptimizationLevel: "basic",
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+      ...this.options,
+    });
     return { session, masks: graph.masks, nodeCount: graph.nodeCount, createMs: performance.now() - started };
   }
 
