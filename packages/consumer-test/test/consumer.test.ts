@@ -106,7 +106,7 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect([...data.external.keys()]).toContain("node:fs/promises");
   });
 
-  it.each(["node16", "bundler", "browser"])("type-checks under tsconfig.%s.json", async (flavour) => {
+  it.each(["node16", "bundler", "plain-bundler", "browser"])("type-checks under tsconfig.%s.json", async (flavour) => {
     const result = await runCommand(process.execPath, [tsc, "-p", `tsconfig.${flavour}.json`], {
       cwd: project,
       env: consumerEnv(),
