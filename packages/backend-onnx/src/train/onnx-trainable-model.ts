@@ -1,6 +1,7 @@
 import {
   CheckpointError,
   canonicalWeightShapes,
+  drawDropoutMasks,
   type ForwardResult,
   type GradientResult,
   HostTensor,
@@ -28,7 +29,6 @@ import {
 } from "@rnnlm/core";
 import type { OrtEngine } from "../ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../ort-types.js";
-import { drawDropoutMasks } from "./dropout-masks.js";
 import { optimizerBufferNames } from "./optimizer-graph.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";
