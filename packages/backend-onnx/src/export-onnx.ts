@@ -1,5 +1,4 @@
 import { type Model, type ModelSpec, parseModelSpec, validateWeights, type Weights } from "@rnnlm/core";
-import type { JsonObject } from "./json-value.js";
 import { buildOnnxGraph, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-graph.js";
 import { metadataProps } from "./onnx-metadata.js";
 import { onnx } from "./onnx-proto.js";
@@ -7,10 +6,11 @@ import { PACKAGE_VERSION } from "./package-version.js";
 
 export interface ExportOnnxOptions {
   /**
-   * The vocabulary / codec description (any JSON object, e.g. data's serialised codec),
-   * stored in `metadata_props` as `rnnlm.codec` so the file is self-contained.
+   * The vocabulary / codec description (any JSON object, e.g. data's `TextCodec.toJSON()`),
+   * stored in `metadata_props` as `rnnlm.codec` so the file is self-contained. Checked at run
+   * time to be plain JSON.
    */
-  readonly codec?: JsonObject | null;
+  readonly codec?: object | null;
   /** Extra string metadata (keys must not start with `rnnlm.`). */
   readonly metadata?: Readonly<Record<string, string>>;
 }

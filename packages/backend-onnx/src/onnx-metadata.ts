@@ -36,7 +36,7 @@ export interface OnnxMetadata {
 /** Builds the `metadata_props` entries for an export; throws on reserved user keys. */
 export function metadataProps(
   spec: ModelSpec,
-  codec: JsonObject | null | undefined,
+  codec: object | null | undefined,
   metadata: Readonly<Record<string, string>> = {},
 ): Array<{ key: string; value: string }> {
   const props: Array<{ key: string; value: string }> = [
