@@ -1,11 +1,13 @@
-// Generation benchmark: greedy, batch 1, 1,000 tokens, on every ONNX Runtime device that loads.
-// Prints tokens/s and first-token latency and writes bench/results/generation.json.
+// Generation benchmark: greedy, batch 1, 1,000 tokens, on every ONNX Runtime device that loads
+// and on the tfjs backend (wasm) in the same run. Prints tokens/s, first-token latency and the
+// ratio to tfjs:wasm, and writes bench/results/generation.json.
 // Run after building: `pnpm --filter @rnnlm/backend-onnx bench` (turbo builds first).
 import { writeFile, mkdir, rename } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { disposeState, parseModelSpec } from "@rnnlm/core";
+import { tfjsBackend } from "@rnnlm/backend-tfjs";
 import { onnxBackend } from "../dist/index.js";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 1000);
@@ -50,18 +52,24 @@ async function generate(model, prefixIds, tokens = TOKENS) {
 }
 
 const results = [];
-for (const device of ["cpu", "cuda", "wasm"]) {
+const runtimes = [
+  [onnxBackend, "cpu"],
+  [onnxBackend, "cuda"],
+  [onnxBackend, "wasm"],
+  [tfjsBackend, "wasm"],
+];
+for (const [backend, device] of runtimes) {
   let runtime;
   const initStart = performance.now();
   try {
-    runtime = await onnxBackend.init(device, {});
+    runtime = await backend.init(device, {});
   } catch (error) {
-    console.log(`onnx:${device}: not available — ${error.message.split("\n")[0]}`);
-    results.push({ runtime: `onnx:${device}`, available: false, reason: error.message });
+    console.log(`${backend.name}:${device}: not available — ${error.message.split("\n")[0]}`);
+    results.push({ runtime: `${backend.name}:${device}`, available: false, reason: error.message });
     continue;
   }
   const initMs = performance.now() - initStart;
-  console.log(`onnx:${device}: ${runtime.description} (init ${initMs.toFixed(0)} ms)`);
+  console.log(`${runtime.id}: ${runtime.description} (init ${initMs.toFixed(0)} ms)`);
   for (const { name, spec } of models) {
     const parsed = parseModelSpec(spec);
     const loadStart = performance.now();
@@ -88,6 +96,14 @@ for (const device of ["cpu", "cuda", "wasm"]) {
       modelBuildMs: loadMs,
     });
   }
+}
+
+console.log("\nratio to tfjs:wasm (tokens/s):");
+for (const r of results) {
+  if (!r.available || r.runtime === "tfjs:wasm") continue;
+  const base = results.find((b) => b.runtime === "tfjs:wasm" && b.model === r.model);
+  if (base)
+    console.log(`  ${r.runtime.padEnd(10)} ${r.model}: ${(r.tokensPerSecond / base.tokensPerSecond).toFixed(2)}x`);
 }
 
 const file = join(here, "results", "generation.json");
