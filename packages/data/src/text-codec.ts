@@ -2,6 +2,7 @@ import { createTokenizer } from "./create-tokenizer.js";
 import { DataError } from "./errors.js";
 import type { Tokenizer, TokenizerSpec } from "./tokenizer.js";
 import { Vocab, type VocabJSON } from "./vocab.js";
+import { readVersionedJson } from "./versioned-json.js";
 
 /** What {@link TextCodec.toJSON} writes, so a checkpoint can store and rebuild its codec. */
 export interface TextCodecJSON {
@@ -75,18 +76,7 @@ export class TextCodec {
 
   /** Rebuilds a codec from {@link TextCodec.toJSON}'s output (an object or its JSON text). */
   static fromJSON(json: unknown): TextCodec {
-    let value = json;
-    if (typeof json === "string") {
-      try {
-        value = JSON.parse(json);
-      } catch (e) {
-        invalidJson(`the text is not JSON (${(e as Error).message})`);
-      }
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) invalidJson("not an object");
-    const v = value as Record<string, unknown>;
-    if (v.format !== "rnnlm-codec") invalidJson(`format is ${JSON.stringify(v.format)}`);
-    if (v.version !== 1) invalidJson(`version ${JSON.stringify(v.version)} is not supported`);
+    const v = readVersionedJson(json, "rnnlm-codec", 1, invalidJson);
     return new TextCodec(createTokenizer(v.tokenizer), Vocab.fromJSON(v.vocab));
   }
 }

@@ -1,6 +1,7 @@
 import { nonNegativeInteger } from "./check-option.js";
 import { DataError } from "./errors.js";
 import { TokenCounter } from "./token-counter.js";
+import { readVersionedJson } from "./versioned-json.js";
 
 /**
  * How ids are assigned.
@@ -109,18 +110,7 @@ export class Vocab {
 
   /** Rebuilds a vocabulary from {@link Vocab.toJSON}'s output (an object or its JSON text). */
   static fromJSON(json: unknown): Vocab {
-    let value = json;
-    if (typeof json === "string") {
-      try {
-        value = JSON.parse(json);
-      } catch (e) {
-        invalidJson(`the text is not JSON (${(e as Error).message})`);
-      }
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) invalidJson("not an object");
-    const v = value as Record<string, unknown>;
-    if (v.format !== "rnnlm-vocab") invalidJson(`format is ${JSON.stringify(v.format)}`);
-    if (v.version !== 1) invalidJson(`version ${JSON.stringify(v.version)} is not supported`);
+    const v = readVersionedJson(json, "rnnlm-vocab", 1, invalidJson);
     if (!Array.isArray(v.tokens)) invalidJson("tokens is not an array");
     if (typeof v.unk !== "string") invalidJson("unk is not a string");
     const list: string[] = [];
