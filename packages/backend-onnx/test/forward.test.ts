@@ -1,17 +1,17 @@
 import { type BackendRuntime, disposeState, hasCellState, type Model } from "@rnnlm/core";
+import { ReferenceModel, referenceBackend } from "@rnnlm/backend-reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
-import { float64Forward } from "./float64-forward.js";
 import { caseWeights, modelCases, randomIds, randomState, toleranceRatio } from "./model-cases.js";
 
-// fp32 against float64: |a − b| ≤ 1e-5 + 1e-5·|b| on logits and states.
+// fp32 against the float64 reference backend: |a − b| ≤ 1e-5 + 1e-5·|b| on logits and states.
 const ATOL = 1e-5;
 const RTOL = 1e-5;
 const STEPS = 6;
 const BATCH = 3;
 
 for (const device of ["cpu", "wasm"] as const) {
-  describe(`onnx:${device} forward against a float64 recomputation`, () => {
+  describe(`onnx:${device} forward against the float64 reference`, () => {
     let runtime: BackendRuntime;
     beforeAll(async () => {
       runtime = await onnxBackend.init(device, { threads: 1 });
@@ -28,7 +28,14 @@ for (const device of ["cpu", "wasm"] as const) {
           const ids = randomIds(STEPS * BATCH, spec.vocabSize, 300 + index);
           const state = model.beginState(BATCH, c0 === null ? { h: h0 } : { h: h0, c: c0 });
           const out = await model.forward({ ids, steps: STEPS, batch: BATCH }, state);
-          const want = float64Forward(spec, weights, ids, STEPS, BATCH, h0, c0);
+          // The float64 reference backend (itself checked against finite differences and PyTorch).
+          const reference = await (await referenceBackend.init("cpu")).createModel(spec, { weights });
+          if (!(reference instanceof ReferenceModel)) throw new Error("expected the reference model");
+          const want = reference.forward64(
+            { ids, steps: STEPS, batch: BATCH },
+            { h: Float64Array.from(h0), c: c0 === null ? null : Float64Array.from(c0) },
+          );
+          reference.dispose();
           expect(out.logits.shape).toEqual([STEPS * BATCH, spec.vocabSize]);
           expect(out.state.h.shape).toEqual([spec.numLayers, BATCH, spec.hiddenSize]);
           expect(toleranceRatio(out.logits.dataSync(), want.logits, ATOL, RTOL)).toBeLessThanOrEqual(1);
