@@ -57,9 +57,10 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
     return { loss, gradNorm, state: this.toState(trace.h, trace.c, batch.batch) };
   }
 
-  async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
+  /** The forward pass with dropout off, keeping what backward needs. */
+  private evaluationTrace(batch: TimeMajorBatch, state: RecurrentState) {
     const s = this.readBatch(batch, state);
-    const trace = forwardPass(
+    return forwardPass(
       this.spec,
       this.params,
       batch.x,
@@ -69,22 +70,16 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
       s.c,
       noDropout<Float64Array>(this.spec),
     );
+  }
+
+  async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
+    const trace = this.evaluationTrace(batch, state);
     return { loss: lossOf(trace, batch.y), state: this.toState(trace.h, trace.c, batch.batch) };
   }
 
   /** Raw float64 gradients keyed by `parameterNames(spec)` (tied: summed into `encoder.weight`). */
   async gradients(batch: TimeMajorBatch, state: RecurrentState): Promise<GradientResult> {
-    const s = this.readBatch(batch, state);
-    const trace = forwardPass(
-      this.spec,
-      this.params,
-      batch.x,
-      batch.steps,
-      batch.batch,
-      s.h,
-      s.c,
-      noDropout<Float64Array>(this.spec),
-    );
+    const trace = this.evaluationTrace(batch, state);
     const { loss, grads } = backwardPass(this.params, trace, batch.y);
     const shapes = new Map(canonicalWeightShapes(this.spec));
     const out: Weights = {};
