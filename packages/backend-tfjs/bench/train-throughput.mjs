@@ -2,7 +2,8 @@
 // in the same run on every device that loads: the d2l configurations (B 32, T 35, H 256, V 28
 // one-hot; SGD lr 1, global-norm clip 1). Same work on both sides: forward, backward, clipping,
 // SGD update. Prints a table and writes bench/results/train-throughput.json.
-//   node bench/train-throughput.mjs [devices=cuda,cpu-native,wasm,cpu] (env BENCH_SECONDS, default 20 per measurement)
+//   node bench/train-throughput.mjs [devices=cuda,cpu-native,wasm,cpu] [cells=lstm,gru,rnn_tanh]
+//   (env BENCH_SECONDS, default 20 per measurement)
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { disposeState, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
@@ -16,7 +17,7 @@ const H = 256;
 const V = 28;
 const budgetMs = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const devices = (process.argv[2] ?? "cuda,cpu-native,wasm,cpu").split(",");
-const cells = ["lstm", "gru", "rnn_tanh"];
+const cells = (process.argv[3] ?? "lstm,gru,rnn_tanh").split(",");
 
 const rng = new SeededRandom(0);
 const batch = { x: new Int32Array(T * B), y: new Int32Array(T * B), steps: T, batch: B };

@@ -3,16 +3,19 @@ import type { CellGrads, CellInputs, CellRun, FusedCell } from "./fused-cell.js"
 
 /**
  * LSTM, PyTorch gate order i, f, g, o: c' = f⊙c + i⊙g, h' = o⊙tanh(c').
- * Forward: 11 tfjs calls per step; backward: 7.
+ * Forward: 17 tfjs calls per step (four gate matmuls, no cuts); backward: 7.
  */
 export const lstmCell: FusedCell = {
   inputBias: (bih, bhh) => tf.add(bih, bhh),
 
   run({ xproj, h0, c0, whhT, whh, steps, record, blocks }: CellInputs): CellRun {
     if (c0 === null) throw new Error("LSTM needs a cell state");
-    const xs = blocks.splitRows(xproj, steps);
-    const G = xproj.shape[1] ?? 0;
-    const H = G / 4;
+    const H = (xproj.shape[1] ?? 0) / 4;
+    const gates = [H, H, H, H];
+    // Every gate gets its own input block and recurrent matmul, so a step never cuts a
+    // tensor: the blocks are cut once, here, for all steps.
+    const xs = blocks.grid(xproj, steps, gates);
+    const [Wi, Wf, Wg, Wo] = blocks.splitCols(whhT, gates);
     let h: tf.Tensor = h0;
     let c: tf.Tensor = c0;
     const is: tf.Tensor[] = [];
@@ -23,12 +26,11 @@ export const lstmCell: FusedCell = {
     const tcs: tf.Tensor[] = [];
     const hs: tf.Tensor[] = [];
     for (let t = 0; t < steps; t++) {
-      const z = tf.add(xs[t], tf.matMul(h, whhT));
-      const s = tf.sigmoid(z);
-      const i = blocks.cols(s, 0, H);
-      const f = blocks.cols(s, H, H);
-      const o = blocks.cols(s, 3 * H, H);
-      const g = tf.tanh(blocks.cols(z, 2 * H, H));
+      const [xi, xf, xg, xo] = xs[t];
+      const i = tf.sigmoid(tf.add(xi, tf.matMul(h, Wi)));
+      const f = tf.sigmoid(tf.add(xf, tf.matMul(h, Wf)));
+      const g = tf.tanh(tf.add(xg, tf.matMul(h, Wg)));
+      const o = tf.sigmoid(tf.add(xo, tf.matMul(h, Wo)));
       c = tf.add(tf.mul(f, c), tf.mul(i, g));
       const tc = tf.tanh(c);
       h = tf.mul(o, tc);
