@@ -42,9 +42,11 @@ export interface CellInputs {
 
 /**
  * A recurrent cell with its step written out by hand: the input projection of all steps is
- * one matmul done by the layer, each step costs one matmul and a few elementwise ops, and
- * the backward pass is explicit BPTT whose per-step factors are computed for all steps at
- * once. Must run inside `tf.tidy` (intermediates are not disposed here).
+ * one matmul done by the layer, cut once into per-step (and per-gate) blocks; each step costs
+ * one matmul per gate and a few elementwise ops and cuts no tensor (every cut is a dispatch,
+ * and on wasm an expensive one); the backward pass is explicit BPTT whose per-step factors
+ * are computed for all steps at once. Must run inside `tf.tidy` (intermediates are not
+ * disposed here).
  */
 export interface FusedCell {
   /** The bias folded into the batched input projection. */
