@@ -1,4 +1,5 @@
 import type {
+  DropoutMasks,
   GradientResult,
   LossResult,
   ModelSpec,
@@ -13,7 +14,7 @@ import type {
 import { drawDropoutMasks, hasDropout, parameterNames, SeededRandom, ShapeError, SpecError } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
-import { runNetwork } from "./network.js";
+import { type NetworkRun, runNetwork } from "./network.js";
 import { applyUpdate, globalNorm } from "./optimizer.js";
 import { isStoredTransposed, toInternal } from "./parameter-layout.js";
 import { TfjsTensor } from "./tfjs-tensor.js";
@@ -63,6 +64,25 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     return c === undefined ? { h: new TfjsTensor(h) } : { h: new TfjsTensor(h), c: new TfjsTensor(c) };
   }
 
+  /** The network over one batch from the state tensors (inside the caller's `tf.tidy`). */
+  private run(
+    batch: TimeMajorBatch,
+    st: { h: tf.Tensor; c: tf.Tensor | null },
+    masks: DropoutMasks | null,
+    record: boolean,
+  ): NetworkRun {
+    return runNetwork(this.spec, this.params, {
+      ids: batch.x,
+      targets: batch.y,
+      steps: batch.steps,
+      batch: batch.batch,
+      h: st.h,
+      c: st.c,
+      masks,
+      record,
+    });
+  }
+
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
     this.enter();
     this.check(batch, "trainStep");
@@ -73,16 +93,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     let out: { result: StepTensors; params: Map<string, tf.Tensor>; buffers: Map<string, tf.Tensor> };
     try {
       const flat = tf.tidy(() => {
-        const run = runNetwork(this.spec, this.params, {
-          ids: batch.x,
-          targets: batch.y,
-          steps: batch.steps,
-          batch: batch.batch,
-          h: st.h,
-          c: st.c,
-          masks,
-          record: true,
-        });
+        const run = this.run(batch, st, masks, true);
         if (run.backward === null || run.loss === null) throw new Error("internal: training run not recorded");
         const grads = run.backward();
         const { norm, scale } = globalNorm(grads, this.training.clip);
@@ -127,16 +138,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     const st = this.stateTensors(state, batch.batch);
     try {
       const out = tf.tidy(() => {
-        const run = runNetwork(this.spec, this.params, {
-          ids: batch.x,
-          targets: batch.y,
-          steps: batch.steps,
-          batch: batch.batch,
-          h: st.h,
-          c: st.c,
-          masks: null,
-          record: false,
-        });
+        const run = this.run(batch, st, null, false);
         const kept: Record<string, tf.Tensor> = { loss: run.loss as tf.Scalar, h: run.h };
         if (run.c !== null) kept.c = run.c;
         return kept;
@@ -155,16 +157,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     const st = this.stateTensors(state, batch.batch);
     try {
       const out = tf.tidy(() => {
-        const run = runNetwork(this.spec, this.params, {
-          ids: batch.x,
-          targets: batch.y,
-          steps: batch.steps,
-          batch: batch.batch,
-          h: st.h,
-          c: st.c,
-          masks: null,
-          record: true,
-        });
+        const run = this.run(batch, st, null, true);
         if (run.backward === null) throw new Error("internal: gradient run not recorded");
         const grads = run.backward();
         const kept: Record<string, tf.Tensor> = { loss: run.loss as tf.Scalar, h: run.h };
