@@ -28,6 +28,15 @@ export function floatInitializer(
   return { name, dims: [...dims], dataType: FLOAT, rawData: raw };
 }
 
+/** A float64 initializer (the clipping norm's constants). */
+export function doubleInitializer(
+  name: string,
+  dims: readonly number[],
+  values: readonly number[],
+): OnnxTypes.ITensorProto {
+  return { name, dims: [...dims], dataType: onnx.TensorProto.DataType.DOUBLE, doubleData: [...values] };
+}
+
 /** An int64 initializer (shapes, axes, slice bounds). */
 export function int64Initializer(
   name: string,

@@ -56,13 +56,3 @@ export function applyUpdate(
   if (spec.type === "adam") nextBuffers.set("step", tf.tensor1d([step], "float32"));
   return { params: nextParams, buffers: nextBuffers };
 }
-
-/** Global L2 norm of all gradients, and the factor min(1, clip/‖g‖) (1 without clipping). */
-export function globalNorm(
-  grads: ReadonlyMap<string, tf.Tensor>,
-  clip: number | null,
-): { norm: tf.Scalar; scale: tf.Scalar } {
-  const norm = tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-  const scale = clip === null ? tf.scalar(1) : (tf.minimum(tf.scalar(1), tf.div(tf.scalar(clip), norm)) as tf.Scalar);
-  return { norm, scale };
-}

@@ -11,11 +11,20 @@ import type {
   TrainStepResult,
   Weights,
 } from "@rnnlm/core";
-import { drawDropoutMasks, hasDropout, parameterNames, SeededRandom, ShapeError, SpecError } from "@rnnlm/core";
+import {
+  clipCoefficient,
+  drawDropoutMasks,
+  hasDropout,
+  parameterNames,
+  SeededRandom,
+  ShapeError,
+  SpecError,
+  sumOfSquares,
+} from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
 import { type NetworkRun, runNetwork } from "./network.js";
-import { applyUpdate, globalNorm } from "./optimizer.js";
+import { applyUpdate } from "./optimizer.js";
 import { isStoredTransposed, toInternal } from "./parameter-layout.js";
 import { TfjsTensor } from "./tfjs-tensor.js";
 import { checkIds, TfjsModel } from "./tfjs-model.js";
@@ -90,29 +99,48 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     const masks = hasDropout(this.spec) ? drawDropoutMasks(this.spec, batch.steps, batch.batch, this.rng) : null;
     const step = this.step + 1;
     const names = parameterNames(this.spec);
-    let out: { result: StepTensors; params: Map<string, tf.Tensor>; buffers: Map<string, tf.Tensor> };
+    let out: {
+      result: StepTensors;
+      params: Map<string, tf.Tensor>;
+      buffers: Map<string, tf.Tensor>;
+      norm: number;
+    };
     try {
-      const flat = tf.tidy(() => {
+      const forward = tf.tidy(() => {
         const run = this.run(batch, st, masks, true);
         if (run.backward === null || run.loss === null) throw new Error("internal: training run not recorded");
-        const grads = run.backward();
-        const { norm, scale } = globalNorm(grads, this.training.clip);
-        const clipped = new Map<string, tf.Tensor>();
-        for (const name of names) clipped.set(name, tf.mul(grads.get(name) as tf.Tensor, scale));
-        const update = applyUpdate(this.training.optimizer, this.lr, this.params, clipped, this.buffers, step);
-        const kept: Record<string, tf.Tensor> = { loss: run.loss, norm, h: run.h };
+        const kept: Record<string, tf.Tensor> = { loss: run.loss, h: run.h };
         if (run.c !== null) kept.c = run.c;
+        for (const [name, g] of run.backward()) kept[`grad:${name}`] = g;
+        return kept;
+      });
+      const grads = new Map(names.map((name) => [name, forward[`grad:${name}`]]));
+      // The clipping norm is summed on the host in float64 (core's clipCoefficient): tf.sum in
+      // float32 drifts by up to 1e-3 relative over millions of values.
+      const values = await Promise.all(names.map((name) => (grads.get(name) as tf.Tensor).data<"float32">()));
+      const norm = Math.sqrt(sumOfSquares(values));
+      const coef = clipCoefficient(norm, this.training.clip);
+      const flat = tf.tidy(() => {
+        const clipped = new Map<string, tf.Tensor>();
+        for (const name of names) {
+          const g = grads.get(name) as tf.Tensor;
+          clipped.set(name, coef === 1 ? g : tf.mul(g, tf.scalar(coef)));
+        }
+        const update = applyUpdate(this.training.optimizer, this.lr, this.params, clipped, this.buffers, step);
+        const kept: Record<string, tf.Tensor> = {};
         for (const [name, t] of update.params) kept[`param:${name}`] = t;
         for (const [name, t] of update.buffers) kept[`buffer:${name}`] = t;
         return kept;
       });
+      for (const g of grads.values()) g.dispose();
       const params = new Map<string, tf.Tensor>();
       const buffers = new Map<string, tf.Tensor>();
       for (const [key, t] of Object.entries(flat)) {
         if (key.startsWith("param:")) params.set(key.slice(6), t);
         else if (key.startsWith("buffer:")) buffers.set(key.slice(7), t);
       }
-      out = { result: flat as StepTensors, params, buffers };
+      const result: StepTensors = { loss: forward.loss as tf.Scalar, h: forward.h, c: forward.c };
+      out = { result, params, buffers, norm };
     } finally {
       st.release();
     }
@@ -121,13 +149,11 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     this.params = out.params;
     this.buffers = out.buffers;
     this.step = step;
-    const { loss, norm } = out.result as StepTensors & { norm: tf.Scalar };
-    const [lossValue, normValue] = await Promise.all([loss.data(), norm.data()]);
-    loss.dispose();
-    norm.dispose();
+    const lossValue = await out.result.loss.data();
+    out.result.loss.dispose();
     return {
       loss: lossValue[0],
-      gradNorm: normValue[0],
+      gradNorm: out.norm,
       state: TfjsTrainableModel.detached(out.result.h, out.result.c),
     };
   }

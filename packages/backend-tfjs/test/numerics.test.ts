@@ -125,7 +125,7 @@ for (const device of ["wasm", "cpu"]) {
       });
     }
 
-    it("trainStep: SGD with global-norm clipping matches w − lr·min(1, θ/‖g‖)·g", async () => {
+    it("trainStep: SGD with global-norm clipping matches w − lr·min(1, θ/(‖g‖ + 1e-6))·g (PyTorch)", async () => {
       const spec = cases.find((c) => c.name === "lstm 2 layers tied")?.spec as ModelSpec;
       const clip = 0.05;
       const lr = 0.5;
@@ -144,7 +144,7 @@ for (const device of ["wasm", "cpu"]) {
       expect(step.gradNorm).toBeCloseTo(norm, 4);
       expect(step.loss).toBeCloseTo(refLoss(spec, p, batch, init).loss, 5);
       const after = await model.getWeights();
-      const scale = Math.min(1, clip / norm);
+      const scale = Math.min(1, clip / (norm + 1e-6));
       for (const n of names) {
         const want = p[n].data.map((w, i) => w - lr * scale * fd[n][i]);
         expectClose(after[n].data, want, 1e-6, 1e-4, `updated ${n}`);

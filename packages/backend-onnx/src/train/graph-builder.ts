@@ -1,11 +1,12 @@
 import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../onnx-graph.js";
 import { onnx, type OnnxTypes } from "../onnx-proto.js";
-import { floatInitializer, int32Initializer, int64Initializer } from "../tensor-proto.js";
+import { doubleInitializer, floatInitializer, int32Initializer, int64Initializer } from "../tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const INT32 = onnx.TensorProto.DataType.INT32;
 export const INT64 = onnx.TensorProto.DataType.INT64;
+export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 
 /**
  * A small writer of ONNX graphs: each op method adds one node and returns the name of its
@@ -58,6 +59,16 @@ export class GraphBuilder {
   /** A float32 scalar constant (shape []). */
   scalar(value: number): string {
     return this.constant(`f:${value}`, () => floatInitializer(this.fresh(`c${value}`), [], [value]));
+  }
+
+  /** A float64 scalar constant (shape []). */
+  double(value: number): string {
+    return this.constant(`d:${value}`, () => doubleInitializer(this.fresh(`d${value}`), [], [value]));
+  }
+
+  /** `a` converted to element type `to` (`FLOAT`, `DOUBLE`, `INT64`, …). */
+  cast(a: string, to: number): string {
+    return this.op1("Cast", [a], "cast", [intAttr("to", to)]);
   }
 
   /** A float32 constant tensor. */
@@ -145,9 +156,13 @@ export class GraphBuilder {
   sumRows(a: string): string {
     return this.op1("ReduceSum", [a, this.ints([0])], "rowsum", [intAttr("keepdims", 0)]);
   }
-  /** Σ a² over every element, as a scalar. */
-  sumSquares(a: string): string {
-    return this.op1("ReduceSumSquare", [a], "sumsq", [intAttr("keepdims", 0)]);
+  /**
+   * Σ a² over every element of a float32 tensor, as a float64 scalar: each square is exact in
+   * float64 and the sum carries no float32 drift (a float32 sum over millions of values was
+   * measured 1e-3 low on ORT's WASM kernels).
+   */
+  sumSquares64(a: string): string {
+    return this.op1("ReduceSumSquare", [this.cast(a, DOUBLE)], "sumsq", [intAttr("keepdims", 0)]);
   }
   gather(data: string, indices: string): string {
     return this.op1("Gather", [data, indices], "gather", [intAttr("axis", 0)]);

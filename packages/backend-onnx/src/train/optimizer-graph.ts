@@ -1,4 +1,4 @@
-import { type ModelSpec, parameterNames, type TrainingOptions } from "@rnnlm/core";
+import { CLIP_EPSILON, type ModelSpec, parameterNames, type TrainingOptions } from "@rnnlm/core";
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
 import { TRAIN_IO, updatedName } from "./train-io.js";
 
@@ -12,9 +12,10 @@ export function optimizerBufferNames(training: TrainingOptions, param: string): 
 /**
  * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
  *
- * Clipping is PyTorch's `clip_grad_norm_`: norm = √(Σ over `parameterNames` of Σ g²) (a tied
- * matrix once; `bias_ih` and `bias_hh` separately, even where their gradients are the same
- * tensor), g ← g·min(1, clip/(norm + 1e-6)). Updates are PyTorch's SGD (weight decay added to
+ * Clipping is PyTorch's `clip_grad_norm_` (core's `clipCoefficient`): norm = √(Σ over
+ * `parameterNames` of Σ g²) (a tied matrix once; `bias_ih` and `bias_hh` separately, even where
+ * their gradients are the same tensor), g ← g·min(1, clip/(norm + 1e-6)). The norm and the
+ * coefficient are computed in float64, then the coefficient is rounded to float32 once. Updates are PyTorch's SGD (weight decay added to
  * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
  * √(1 − β2^t) come in as scalars computed on the host in float64). Outputs `grad_norm`,
  * `new.<param>` and `new.<buffer>`.
@@ -32,17 +33,20 @@ export function addOptimizerUpdate(
     const grad = grads[name];
     let sq = squares.get(grad);
     if (sq === undefined) {
-      sq = g.sumSquares(grad);
+      sq = g.sumSquares64(grad);
       squares.set(grad, sq);
     }
     return sq;
   });
   const norm = g.op1("Sqrt", [g.op1("Sum", terms, "sumsq_total")], "norm");
-  g.output(TRAIN_IO.gradNorm, norm, FLOAT, []);
+  g.output(TRAIN_IO.gradNorm, g.cast(norm, FLOAT), FLOAT, []);
   const coef =
     training.clip === null
       ? null
-      : g.op1("Min", [g.scalar(1), g.div(g.scalar(training.clip), g.add(norm, g.scalar(1e-6)))], "clip_coef");
+      : g.cast(
+          g.op1("Min", [g.double(1), g.div(g.double(training.clip), g.add(norm, g.double(CLIP_EPSILON)))], "clip_coef"),
+          FLOAT,
+        );
   const lr = g.input(TRAIN_IO.lr, FLOAT, []);
   const opt = training.optimizer;
   const shapeOf = (name: string) => shapes.get(name) ?? [];
