@@ -21,6 +21,10 @@ export class OrtEngine {
     return new this.ort.Tensor("int32", data, dims);
   }
 
+  int64(data: BigInt64Array, dims: readonly number[]): OrtTensor {
+    return new this.ort.Tensor("int64", data, dims);
+  }
+
   float32(data: Float32Array, dims: readonly number[]): OrtTensor {
     return new this.ort.Tensor("float32", data, dims);
   }

@@ -17,5 +17,6 @@ export interface OrtModule {
   readonly Tensor: {
     new (type: "int32", data: Int32Array, dims: readonly number[]): Tensor;
     new (type: "float32", data: Float32Array, dims: readonly number[]): Tensor;
+    new (type: "int64", data: BigInt64Array, dims: readonly number[]): Tensor;
   };
 }

@@ -30,6 +30,7 @@ import {
 import type { OrtEngine } from "../ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../ort-types.js";
 import { optimizerBufferNames } from "./optimizer-graph.js";
+import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";
 import { type TrainSession, TrainSessionCache } from "./train-session-cache.js";
@@ -252,6 +253,13 @@ export class OnnxTrainableModel implements TrainableModel {
     return feeds;
   }
 
+  private addRowSelection(feeds: Record<string, OrtTensor>, opened: TrainSession, ids: Int32Array): void {
+    if (!opened.rowSelection) return;
+    const { select, index, unique } = rowSelection(ids, this.spec.vocabSize);
+    feeds[TRAIN_IO.rowSelect] = this.engine.float32(select, [unique, ids.length]);
+    feeds[TRAIN_IO.rowIndex] = this.engine.int64(index, [unique, 1]);
+  }
+
   async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
     return this.serial(async () => {
       this.live();
@@ -266,8 +274,9 @@ export class OnnxTrainableModel implements TrainableModel {
     return this.serial(async () => {
       this.live();
       const feeds = await this.lossFeeds(batch, state);
-      const { session } = await this.sessions.get("gradients", batch.steps, batch.batch);
-      const out = await this.engine.run(session, feeds);
+      const opened = await this.sessions.get("gradients", batch.steps, batch.batch);
+      this.addRowSelection(feeds, opened, batch.x);
+      const out = await this.engine.run(opened.session, feeds);
       const grads: Weights = {};
       for (const [name, p] of this.params) grads[name] = { shape: [...p.dims], data: outputData(out, gradName(name)) };
       return { loss: this.scalar(out, TRAIN_IO.loss), grads, state: this.stateOf(out, batch.batch) };
@@ -277,9 +286,11 @@ export class OnnxTrainableModel implements TrainableModel {
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
     return this.serial(async () => {
       this.live();
-      const { session, masks } = await this.sessions.get("train", batch.steps, batch.batch);
+      const opened = await this.sessions.get("train", batch.steps, batch.batch);
+      const { session, masks } = opened;
       const t1 = performance.now();
       const feeds = await this.lossFeeds(batch, state);
+      this.addRowSelection(feeds, opened, batch.x);
       for (const [key, b] of this.buffers) feeds[key] = this.engine.float32(b.data, b.dims);
       feeds[TRAIN_IO.lr] = this.engine.float32(Float32Array.of(this.lr), []);
       const opt = this.training.optimizer;

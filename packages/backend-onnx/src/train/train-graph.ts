@@ -26,6 +26,9 @@ import { gradName, maskBetween, TRAIN_IO } from "./train-io.js";
  */
 export type TrainGraphMode = "forward" | "evaluate" | "gradients" | "train";
 
+/** The symbolic dimension of `rows.select`/`rows.index`: how many distinct ids a window holds. */
+const UNIQUE_IDS = "unique_ids";
+
 /** Which dropout masks a `train` graph takes as inputs (a place with p = 0 has none). */
 export interface MaskInputs {
   readonly input: boolean;
@@ -37,6 +40,8 @@ export interface TrainGraph {
   readonly bytes: Uint8Array;
   readonly nodeCount: number;
   readonly masks: MaskInputs;
+  /** Whether the graph takes `rows.select`/`rows.index` (gradients by id). */
+  readonly rowSelection: boolean;
 }
 
 interface BuiltLayer {
@@ -100,12 +105,24 @@ export function buildTrainGraph(
   const maskIn = masks.input ? g.input(TRAIN_IO.maskInput, FLOAT, [N, inputSize(spec)]) : null;
   const maskMid = masks.between.map((on, k) => (on ? g.input(maskBetween(k), FLOAT, [N, H]) : null));
   const maskOut = masks.output ? g.input(TRAIN_IO.maskOutput, FLOAT, [N, H]) : null;
-  let ids64: string | null = null;
-  const idsColumn = (): string => {
-    ids64 ??= g.reshape(g.op1("Cast", [ids], "ids64", [intAttr("to", INT64)]), [N, 1]);
-    return ids64;
-  };
   const zeros = (shape: readonly number[]): string => g.op1("ConstantOfShape", [g.ints(shape)], "zeros");
+  // Gradients by id (one-hot W_ih, the embedding) sum the rows of the positions holding each id.
+  // A ScatterND with reduction "add" does that, but races on ORT's CPU kernels when ids repeat and
+  // several threads run (wrong, non-repeatable updates); instead the host passes each distinct id
+  // and a 0/1 selection of its positions, the sums are one MatMul, and the scatter writes each row
+  // once (see `rowSelection`).
+  let selection: { select: string; index: string } | null = null;
+  const rowsById = (dRows: string, width: number, base: string | null): string => {
+    selection ??= {
+      select: g.input(TRAIN_IO.rowSelect, FLOAT, [UNIQUE_IDS, N]),
+      index: g.input(TRAIN_IO.rowIndex, INT64, [UNIQUE_IDS, 1]),
+    };
+    const sums = g.matmul(selection.select, dRows);
+    const into = base ?? zeros([V, width]);
+    // Every index occurs once, so "add" onto a base is as deterministic as a plain write.
+    const reduction = base === null ? [] : [stringAttr("reduction", "add")];
+    return g.op1("ScatterND", [into, selection.index, sums], "rows_by_id", reduction);
+  };
 
   // First layer's input: embedding rows, a one-hot matrix when it is masked, or null (the
   // one-hot product W_ih·x is then a gather of W_ihᵀ's rows).
@@ -157,7 +174,7 @@ export function buildTrainGraph(
   const logits = g.gemm(top, wdec, "decoder.bias", true);
   if (mode === "forward") {
     g.output(TRAIN_IO.logits, logits, FLOAT, [N, V]);
-    return { bytes: g.encode(`rnnlm_${spec.cell}_forward`), nodeCount: g.nodeCount, masks };
+    return { bytes: g.encode(`rnnlm_${spec.cell}_forward`), nodeCount: g.nodeCount, masks, rowSelection: false };
   }
 
   // Mean cross-entropy: −mean_r log softmax(z_r)[y_r].
@@ -166,7 +183,9 @@ export function buildTrainGraph(
   const picked = g.op1("GatherElements", [logp, targets], "picked", [intAttr("axis", 1)]);
   const loss = g.op1("Neg", [g.op1("ReduceMean", [picked], "mean", [intAttr("keepdims", 0)])], "loss");
   g.output(TRAIN_IO.loss, loss, FLOAT, []);
-  if (mode === "evaluate") return { bytes: g.encode(`rnnlm_${spec.cell}_evaluate`), nodeCount: g.nodeCount, masks };
+  if (mode === "evaluate") {
+    return { bytes: g.encode(`rnnlm_${spec.cell}_evaluate`), nodeCount: g.nodeCount, masks, rowSelection: false };
+  }
 
   // d loss / d logits = (softmax − onehot(y)) / N. The (N, V) part is kept unscaled — softmax
   // (as exp(log softmax): on a 400 × 10,000 input alone ORT's Softmax took ~70 ms, LogSoftmax
@@ -198,10 +217,7 @@ export function buildTrainGraph(
     grads[`rnn.bias_ih_l${k}`] = dGi === dGh ? grads[`rnn.bias_hh_l${k}`] : g.sumRows(dGi);
     if (xk === null) {
       // One-hot input: W_ih's gradient is dGi's rows summed into the columns of their ids.
-      const scattered = g.op1("ScatterND", [zeros([V, GH]), idsColumn(), dGi], "dwih_t", [
-        stringAttr("reduction", "add"),
-      ]);
-      grads[wih] = g.transpose(scattered);
+      grads[wih] = g.transpose(rowsById(dGi, GH, null));
     } else {
       grads[wih] = g.gemmTransA(dGi, xk);
     }
@@ -212,8 +228,7 @@ export function buildTrainGraph(
     }
   }
   if (embedding) {
-    const base = spec.tied ? dWdec : zeros([V, spec.embeddingSize ?? 0]);
-    grads["encoder.weight"] = g.op1("ScatterND", [base, idsColumn(), dY], "dencoder", [stringAttr("reduction", "add")]);
+    grads["encoder.weight"] = rowsById(dY, spec.embeddingSize ?? 0, spec.tied ? dWdec : null);
   }
   if (!spec.tied) grads["decoder.weight"] = dWdec;
 
@@ -222,5 +237,6 @@ export function buildTrainGraph(
   } else {
     addOptimizerUpdate(g, spec, training, grads, shapes);
   }
-  return { bytes: g.encode(`rnnlm_${spec.cell}_${mode}`), nodeCount: g.nodeCount, masks };
+  const rowSelection = selection !== null;
+  return { bytes: g.encode(`rnnlm_${spec.cell}_${mode}`), nodeCount: g.nodeCount, masks, rowSelection };
 }

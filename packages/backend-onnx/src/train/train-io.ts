@@ -2,6 +2,8 @@
  * Names of the training graphs' inputs and outputs. Parameters are inputs under their canonical
  * names (`parameterNames(spec)`, PyTorch layout and gate order), so weights need no permuting.
  * - inputs: `ids` int32 (steps·batch) and `targets` int32 (steps·batch, 1), time-major;
+ *   `rows.select` float32 (unique, steps·batch) and `rows.index` int64 (unique, 1), the ids'
+ *   distinct values and which positions hold each (see `rowSelection`), for gradients by id;
  *   `h0`/`c0` (layers, batch, hidden); dropout masks; `lr` and Adam's step scalars;
  *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`.
  * - outputs: `logits`, `loss` (scalar), `hn`/`cn`, `grad_norm`, `grad.<p>`, `new.<p>` and
@@ -10,6 +12,8 @@
 export const TRAIN_IO = {
   ids: "ids",
   targets: "targets",
+  rowSelect: "rows.select",
+  rowIndex: "rows.index",
   h0: "h0",
   c0: "c0",
   logits: "logits",

@@ -7,6 +7,8 @@ import { buildTrainGraph, type MaskInputs, type TrainGraphMode } from "./train-g
 export interface TrainSession {
   readonly session: OrtSession;
   readonly masks: MaskInputs;
+  /** Whether the graph takes the row selection of its ids (see `rowSelection`). */
+  readonly rowSelection: boolean;
   readonly nodeCount: number;
   /** Milliseconds spent building the graph and opening the session. */
   readonly createMs: number;
@@ -59,7 +61,13 @@ export class TrainSessionCache {
       extra: { session: { intra_op: { allow_spinning: "0" } } },
       ...this.options,
     });
-    return { session, masks: graph.masks, nodeCount: graph.nodeCount, createMs: performance.now() - started };
+    return {
+      session,
+      masks: graph.masks,
+      rowSelection: graph.rowSelection,
+      nodeCount: graph.nodeCount,
+      createMs: performance.now() - started,
+    };
   }
 
   /** Releases every session. */
