@@ -37,13 +37,39 @@ export function backendHints(choice: BackendChoice): string[] {
 }
 
 /**
- * Registers the installed backends and loads the first hint that can do `capability`.
+ * The thread count: `--threads`/the config's `threads`, else `RNNLM_THREADS`, else undefined (the
+ * device's default, which its description states).
+ */
+export function threadsOf(
+  value: number | null | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number | undefined {
+  if (value !== null && value !== undefined) return value;
+  const text = env.RNNLM_THREADS?.trim();
+  if (text === undefined || text === "" || text === "auto") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new UsageError(
+      `RNNLM_THREADS must be an integer from 1 to 1024 or "auto", got "${text}"`,
+      "fix or unset the environment variable",
+    );
+  }
+  return n;
+}
+
+/**
+ * Registers the installed backends and loads the first hint that can do `capability` with
+ * `threads` CPU threads (undefined: the device's default).
  * Throws a one-line {@link UsageError} naming what is installed when none can.
  */
-export async function loadBackend(hints: readonly string[], capability: Capability): Promise<BackendRuntime> {
+export async function loadBackend(
+  hints: readonly string[],
+  capability: Capability,
+  threads?: number,
+): Promise<BackendRuntime> {
   const missing = await registerInstalledBackends();
   try {
-    return await resolveBackend(hints, { capability });
+    return await resolveBackend(hints, { capability, threads });
   } catch (error) {
     if (!(error instanceof BackendUnavailableError)) throw error;
     const detail = error.message

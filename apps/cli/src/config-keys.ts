@@ -71,6 +71,14 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
     help: "auto, tfjs[:cuda|cpu-native|wasm|cpu], onnx[:cpu|wasm], reference; a comma list tries each",
   },
   { flag: "device", key: "device", type: "string", placeholder: "DEV", help: "device for a --backend given alone" },
+  {
+    flag: "threads",
+    key: "threads",
+    type: "int",
+    nullWords: ["auto"],
+    placeholder: "N|auto",
+    help: "CPU threads of the backend (training is repeatable for a given count); auto: RNNLM_THREADS, else the device's default",
+  },
   { flag: "save", key: "save", type: "string", placeholder: "DIR", help: "run folder: last/, best/, perplexity.svg" },
   {
     flag: "log-interval",

@@ -40,6 +40,8 @@ export const runConfigFields = {
   backend: z.string().min(1).nullable(),
   /** Appended to a backend given without a device (`tfjs` + `wasm` → `tfjs:wasm`). */
   device: z.string().min(1).nullable(),
+  /** CPU threads of the backend; null: `RNNLM_THREADS`, else the device's default. */
+  threads: z.number().int().min(1).max(1024).nullable(),
   save: z.string().min(1).nullable(),
   /** Batches between progress lines when stdout is not a terminal (0: epoch lines only). */
   logInterval: z.number().int().min(0),
@@ -90,6 +92,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   optimizer: "sgd",
   backend: null,
   device: null,
+  threads: null,
   save: null,
   logInterval: 200,
   init: "pytorch",

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { type BackendInitOptions, BackendUnavailableError } from "@rnnlm/core";
 import type { DeviceLoader } from "./onnx-backend.js";
@@ -19,18 +20,28 @@ async function loadOrtNode(): Promise<OrtModule> {
   }
 }
 
+/**
+ * Intra-op threads when none are asked for: one per core, at most 4. Set explicitly (ORT's own
+ * default is its count of physical cores) so the description states the count that results
+ * depend on: training is deterministic for a given thread count, not across counts.
+ */
+export function defaultCpuThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 function cpuOptions(options: BackendInitOptions): OrtSessionOptions {
   return {
     executionProviders: ["cpu"],
     graphOptimizationLevel: "all",
-    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+    intraOpNumThreads: options.threads ?? defaultCpuThreads(),
   };
 }
 
 /** `onnx:cpu`: onnxruntime-node's native CPU execution provider. */
 export const loadCpu: DeviceLoader = async (options) => {
   const ort = await loadOrtNode();
-  const threads = options.threads !== undefined ? `${options.threads} intra-op thread(s)` : "default threads";
+  const n = options.threads ?? defaultCpuThreads();
+  const threads = `${n} intra-op thread${n === 1 ? "" : "s"}${options.threads === undefined ? " (default)" : ""}`;
   const runtime = new OnnxRuntime(
     "cpu",
     new OrtEngine(ort, cpuOptions(options)),

@@ -25,6 +25,9 @@ export function configureOnnxWeb(options: OnnxWebOptions): void {
   webOptions = { ...webOptions, ...options };
 }
 
+/** The WASM thread count ORT Web started with (null until the first device loads). */
+let started: number | null = null;
+
 const inNode = (): boolean =>
   typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
@@ -39,7 +42,15 @@ async function loadOrtWeb(options: BackendInitOptions): Promise<OrtModule> {
     );
   }
   const threads = options.threads ?? webOptions.numThreads ?? (inNode() ? 1 : undefined);
+  // ORT Web fixes its thread count when its WebAssembly first loads: a later request for another
+  // count would silently run with the first one.
+  if (started !== null && threads !== undefined && threads !== started) {
+    throw new BackendUnavailableError(
+      `ONNX Runtime Web already runs with ${started} thread(s) in this process and cannot change it; ask for threads ${started} or restart`,
+    );
+  }
   if (threads !== undefined) ort.env.wasm.numThreads = threads;
+  started ??= ort.env.wasm.numThreads ?? 0;
   if (webOptions.wasmPaths !== undefined) ort.env.wasm.wasmPaths = webOptions.wasmPaths;
   if (webOptions.proxy !== undefined) ort.env.wasm.proxy = webOptions.proxy;
   return ort;

@@ -46,12 +46,14 @@ const runtime: BackendRuntime = {
 export const referenceBackend: Backend = {
   name: "reference",
   devices: [{ name: "cpu", capabilities: ["train", "infer"], priority: { train: 0, infer: 0 } }],
-  async init(device) {
+  async init(device, options) {
     if (device !== "cpu") {
       throw new BackendUnavailableError(
         `the reference backend has one device, "cpu"; "reference:${device}" does not exist`,
       );
     }
-    return runtime;
+    const threads = options?.threads;
+    if (threads === undefined || threads === 1) return runtime;
+    return { ...runtime, description: `${runtime.description}; ${threads} threads asked, 1 runs` };
   },
 };

@@ -40,10 +40,29 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
 
-/** Imports a tfjs-node flavour; it registers the `tensorflow` backend on the shared tfjs engine. */
-async function loadNative(device: "cuda" | "cpu-native"): Promise<LoadedDevice> {
+/** A device that runs one thread here says so when more were asked for. */
+function singleThreaded(loaded: LoadedDevice, threads: number | undefined): LoadedDevice {
+  if (threads === undefined || threads === 1) return loaded;
+  return { ...loaded, description: `${loaded.description}; ${threads} threads asked, 1 runs` };
+}
+
+/** The intra-op thread count libtensorflow was started with (null before the first load). */
+let nativeThreads: string | null = null;
+
+/**
+ * Imports a tfjs-node flavour; it registers the `tensorflow` backend on the shared tfjs engine.
+ * libtensorflow reads its intra-op thread count from `TF_NUM_INTRAOP_THREADS` once, when it starts.
+ */
+async function loadNative(device: "cuda" | "cpu-native", threads: number | undefined): Promise<LoadedDevice> {
   const pkg = device === "cuda" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
   const help = device === "cuda" ? CUDA_HELP : NATIVE_HELP;
+  const env = process.env;
+  if (nativeThreads !== null && threads !== undefined && String(threads) !== nativeThreads) {
+    throw new BackendUnavailableError(
+      `tfjs:${device}: libtensorflow already runs with ${nativeThreads} intra-op threads in this process and cannot change; ask for those or restart`,
+    );
+  }
+  if (nativeThreads === null && threads !== undefined) env.TF_NUM_INTRAOP_THREADS = String(threads);
   try {
     // A variable specifier: the package is an optional peer dependency, absent at build time.
     const specifier: string = pkg;
@@ -71,6 +90,7 @@ async function loadNative(device: "cuda" | "cpu-native"): Promise<LoadedDevice> 
       `tfjs:${device}: the "tensorflow" backend of ${pkg} failed to initialise; ${help}`,
     );
   }
+  nativeThreads ??= env.TF_NUM_INTRAOP_THREADS ?? "default";
   const native = tf.backend() as { isUsingGpuDevice?: boolean };
   if (device === "cuda" && native.isUsingGpuDevice === false) {
     throw new BackendUnavailableError(
@@ -86,7 +106,9 @@ async function loadNative(device: "cuda" | "cpu-native"): Promise<LoadedDevice> 
   return {
     device,
     tfBackend: "tensorflow",
-    description: `TensorFlow.js ${tf.version_core} on ${pkg} (libtensorflow, ${device === "cuda" ? "CUDA GPU" : "multi-threaded CPU"})`,
+    description:
+      `TensorFlow.js ${tf.version_core} on ${pkg} (libtensorflow, ${device === "cuda" ? "CUDA GPU" : "multi-threaded CPU"}, ` +
+      `${nativeThreads === "default" ? "TensorFlow's default" : nativeThreads} intra-op threads)`,
   };
 }
 
@@ -131,15 +153,15 @@ async function loadCpu(): Promise<LoadedDevice> {
  * Loads `device` and makes it tfjs's active backend. Throws a {@link BackendUnavailableError}
  * saying what to install when it cannot.
  */
-export async function loadDevice(device: string): Promise<LoadedDevice> {
+export async function loadDevice(device: string, threads?: number): Promise<LoadedDevice> {
   switch (device) {
     case "cuda":
     case "cpu-native":
-      return loadNative(device);
+      return loadNative(device, threads);
     case "wasm":
-      return loadWasm();
+      return singleThreaded(await loadWasm(), threads);
     case "cpu":
-      return loadCpu();
+      return singleThreaded(await loadCpu(), threads);
     default:
       throw new BackendUnavailableError(`tfjs has no device "${device}" (devices: ${TFJS_DEVICES.join(", ")})`);
   }

@@ -1,4 +1,4 @@
-import type { Backend, BackendRuntime } from "@rnnlm/core";
+import type { Backend, BackendInitOptions, BackendRuntime } from "@rnnlm/core";
 import { loadDevice, tfjsDevices } from "./devices.js";
 import { TfjsRuntime } from "./runtime.js";
 
@@ -11,7 +11,7 @@ import { TfjsRuntime } from "./runtime.js";
 export const tfjsBackend: Backend = {
   name: "tfjs",
   devices: tfjsDevices,
-  async init(device: string): Promise<BackendRuntime> {
-    return new TfjsRuntime(await loadDevice(device));
+  async init(device: string, options: BackendInitOptions = {}): Promise<BackendRuntime> {
+    return new TfjsRuntime(await loadDevice(device, options.threads));
   },
 };

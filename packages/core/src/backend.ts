@@ -19,7 +19,12 @@ export interface BackendDevice {
 }
 
 export interface BackendInitOptions {
-  /** CPU threads where the runtime lets us choose (default: all cores). */
+  /**
+   * CPU threads for the device's kernels (ONNX Runtime's intra-op threads, ORT Web's WASM
+   * threads). Undefined: the device's default, which its `description` states. Training is
+   * deterministic for a given thread count on every backend; a device without threads (the
+   * reference, tfjs's WASM build in Node) runs one and says so in its description.
+   */
   readonly threads?: number;
 }
 

@@ -1,5 +1,5 @@
 import type { Backend, BackendInitOptions, BackendRuntime, Capability } from "./backend.js";
-import { BackendUnavailableError } from "./errors.js";
+import { BackendUnavailableError, SpecError } from "./errors.js";
 
 const backends = new Map<string, Backend>();
 const loaded = new Map<string, Promise<BackendRuntime>>();
@@ -50,10 +50,17 @@ function expandHint(hint: string, capability: Capability): Candidate[] | string 
   return candidates.sort((a, b) => b.priority - a.priority);
 }
 
+function checkThreads(threads: number | undefined): void {
+  if (threads === undefined) return;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new SpecError(`threads must be an integer from 1 to 1024, got ${threads}`);
+  }
+}
+
 /**
  * Resolves configuration hints (`"tfjs:cuda"`, `"tfjs:wasm"`, `"onnx:cpu"`, `"reference"`,
- * `"auto"`) to a loaded backend: tries them in order, initialises each backend device once
- * (later calls reuse it), falls through on failure, and when nothing fits throws a
+ * `"auto"`) to a loaded backend: tries them in order, initialises each backend device once per
+ * thread count (later calls reuse it; `threads` undefined is the device's default), falls through on failure, and when nothing fits throws a
  * {@link BackendUnavailableError} listing what is registered and why each candidate failed.
  */
 export async function resolveBackend(
@@ -61,6 +68,7 @@ export async function resolveBackend(
   options: ResolveOptions = {},
 ): Promise<BackendRuntime> {
   const capability = options.capability ?? "infer";
+  checkThreads(options.threads);
   const list = parseBackendHints(hints);
   if (list.length === 0) list.push("auto");
   const failures: string[] = [];
@@ -75,12 +83,14 @@ export async function resolveBackend(
       const key = `${backend.name}:${device}`;
       if (tried.has(key)) continue;
       tried.add(key);
-      let pending = loaded.get(key);
+      // One runtime per device and thread count: asking for other threads later gets its own.
+      const cacheKey = options.threads === undefined ? key : `${key}@${options.threads}`;
+      let pending = loaded.get(cacheKey);
       if (pending === undefined) {
-        pending = backend.init(device, options);
-        loaded.set(key, pending);
+        pending = backend.init(device, { threads: options.threads });
+        loaded.set(cacheKey, pending);
         // A failed init is remembered only for this call: the user may install something and retry.
-        pending.catch(() => loaded.delete(key));
+        pending.catch(() => loaded.delete(cacheKey));
       }
       try {
         return await pending;

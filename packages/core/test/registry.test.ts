@@ -88,3 +88,45 @@ describe("backend registry", () => {
     expect(backendHintsFromEnv("auto", {})).toEqual(["auto"]);
   });
 });
+
+describe("backend registry: threads", () => {
+  const calls: Array<number | undefined> = [];
+  registerBackend({
+    name: "threaded",
+    devices: [{ name: "cpu", capabilities: ["train", "infer"], priority: { train: -1, infer: -1 } }],
+    async init(device, options) {
+      calls.push(options?.threads);
+      return {
+        backend: "threaded",
+        device,
+        id: `threaded:${device}`,
+        capabilities: ["train", "infer"],
+        description: `${options?.threads ?? "default"} threads`,
+        createModel: () => Promise.reject(new Error("not used")),
+      };
+    },
+  });
+
+  it("initialises a device once per thread count and passes the count on", async () => {
+    const two = await resolveBackend("threaded", { threads: 2 });
+    const again = await resolveBackend("threaded", { threads: 2 });
+    const one = await resolveBackend("threaded", { threads: 1 });
+    const fallback = await resolveBackend("threaded");
+    expect(again).toBe(two);
+    expect(one).not.toBe(two);
+    expect([two.description, one.description, fallback.description]).toEqual([
+      "2 threads",
+      "1 threads",
+      "default threads",
+    ]);
+    expect(calls).toEqual([2, 1, undefined]);
+  });
+
+  it("refuses a thread count that is not a positive integer, naming the range", async () => {
+    for (const threads of [0, -1, 1.5, Number.NaN, 5000]) {
+      await expect(resolveBackend("threaded", { threads })).rejects.toThrow(
+        /threads must be an integer from 1 to 1024/,
+      );
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
-import { backendHints, loadBackend } from "../choose-backend.js";
+import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import { CapturedOutput, type CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
@@ -61,6 +61,7 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   const trainRuntime = await loadBackend(
     backendHints({ flag: values.backend as string | undefined, env: ctx.env }),
     "train",
+    threadsOf(undefined, ctx.env),
   );
   out.write(`\nperplexity ${last ? last.trainPerplexity.toFixed(2) : "?"} after ${last?.epoch ?? 0} epochs\n`);
 

@@ -3,7 +3,7 @@ import { loadCheckpoint } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
 import { evalSource } from "../batch-sources.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
-import { backendHints, loadBackend } from "../choose-backend.js";
+import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
 import { CONFIG_FLAGS } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
@@ -19,7 +19,7 @@ const pick = (...names: string[]): FlagDef[] => CONFIG_FLAGS.filter((d) => names
 
 const EVAL_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
-  ...pick("data", "max-tokens", "bptt", "eval-batch-size", "backend", "device"),
+  ...pick("data", "max-tokens", "bptt", "eval-batch-size", "backend", "device", "threads"),
 ];
 
 export const EVAL_HELP = helpText(
@@ -47,7 +47,11 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
   const codec = TextCodec.fromJSON(checkpoint.codec);
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
   // Evaluation needs only forward passes, so inference-only devices (onnx:cuda) work too.
-  const runtime = await loadBackend(backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }), "infer");
+  const runtime = await loadBackend(
+    backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }),
+    "infer",
+    threadsOf(flags.threads, ctx.env),
+  );
   const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
   const epoch = checkpoint.trainer?.epoch;
   ctx.stdout.write(

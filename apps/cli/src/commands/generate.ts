@@ -2,7 +2,7 @@ import type { BackendRuntime, Model, SamplingOptions } from "@rnnlm/core";
 import { TextGenerator } from "@rnnlm/core";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
-import { backendHints, loadBackend } from "../choose-backend.js";
+import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import type { CliContext, CliOutput } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
@@ -27,6 +27,12 @@ const GENERATE_FLAGS: readonly FlagDef[] = [
     help: "runtime: tfjs[:device], onnx[:cpu|wasm], reference (default RNNLM_BACKEND, else auto)",
   },
   { flag: "device", type: "string", placeholder: "DEV", help: "device for a --backend given alone" },
+  {
+    flag: "threads",
+    type: "int",
+    placeholder: "N",
+    help: "CPU threads of the backend (default RNNLM_THREADS, else the device's)",
+  },
 ];
 
 export const GENERATE_HELP = helpText(
@@ -96,6 +102,8 @@ export interface GenerateRequest {
   readonly length: number;
   readonly sampling: SamplingOptions;
   readonly hints: readonly string[];
+  /** CPU threads (undefined: the device's default). */
+  readonly threads?: number;
 }
 
 /**
@@ -107,7 +115,7 @@ export async function generateText(
   out: CliOutput,
   warn: (message: string) => void,
 ): Promise<{ text: string; runtime: string }> {
-  const runtime = await loadBackend(request.hints, "infer");
+  const runtime = await loadBackend(request.hints, "infer", request.threads);
   const { model, codec } = request.modelFile
     ? await fromOnnx(request.modelFile, runtime)
     : await fromCheckpoint(request.checkpoint as string, runtime);
@@ -154,8 +162,11 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     device: values.device as string | undefined,
     env: ctx.env,
   });
-  await generateText({ checkpoint, modelFile, prefix: values.prefix, length, sampling, hints }, ctx.stdout, (message) =>
-    ctx.stderr.write(`rnnlm: warning: ${message}\n`),
+  const threads = threadsOf(values.threads as number | undefined, ctx.env);
+  await generateText(
+    { checkpoint, modelFile, prefix: values.prefix, length, sampling, hints, threads },
+    ctx.stdout,
+    (message) => ctx.stderr.write(`rnnlm: warning: ${message}\n`),
   );
   return 0;
 }

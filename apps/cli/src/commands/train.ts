@@ -12,7 +12,7 @@ import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
 import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
-import { backendHints, loadBackend } from "../choose-backend.js";
+import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
@@ -48,7 +48,15 @@ const TRAIN_FLAGS: readonly FlagDef[] = [
 ];
 
 /** What a resumed run may change: how long, where, on what, how verbosely. */
-const RESUMABLE_KEYS: ReadonlySet<ConfigKey> = new Set(["epochs", "backend", "device", "save", "logInterval", "data"]);
+const RESUMABLE_KEYS: ReadonlySet<ConfigKey> = new Set([
+  "epochs",
+  "backend",
+  "device",
+  "threads",
+  "save",
+  "logInterval",
+  "data",
+]);
 
 export const TRAIN_HELP = helpText(
   [
@@ -158,6 +166,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   const runtime = await loadBackend(
     backendHints({ config: config.backend, device: config.device, env: ctx.env }),
     "train",
+    threadsOf(config.threads, ctx.env),
   );
   if (runtime.createTrainableModel === undefined) {
     throw new UsageError(
