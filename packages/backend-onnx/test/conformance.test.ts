@@ -14,6 +14,10 @@ import { onnxBackend } from "../src/index.js";
 // Gradients and training steps run at core's float32 defaults (1e-4 on gradients and updated
 // weights, 1e-5 on losses, floor 10% of each tensor's largest element), as tfjs does: the
 // training graphs are plain float32 ops (Gemm, Sigmoid, Tanh, …), no fused recurrent kernels.
+//
+// Training runs (K steps, state carried) at the float32 defaults, on onnx:cpu at 1 and 2
+// intra-op threads: the training graphs are deterministic at any thread count (gradients by id
+// are a product and a scatter that writes each row once, not a racing ScatterND "add").
 for (const device of ["cpu", "wasm"] as const) {
   const runtime = () => onnxBackend.init(device, { threads: 1 });
   runConformanceSuite({
@@ -23,5 +27,10 @@ for (const device of ["cpu", "wasm"] as const) {
     tolerances: { forward: 2e-5 },
     compare: { floorFraction: 1e-2 },
   });
-  runConformanceSuite({ name: `onnx:${device}`, runtime, parts: ["gradients", "trainStep"] });
+  runConformanceSuite({ name: `onnx:${device}`, runtime, parts: ["gradients", "trainStep", "trainingRun"] });
 }
+runConformanceSuite({
+  name: "onnx:cpu (2 threads)",
+  runtime: () => onnxBackend.init("cpu", { threads: 2 }),
+  parts: ["gradients", "trainStep", "trainingRun"],
+});

@@ -9,9 +9,10 @@ import { buildConformanceFixtures } from "../dist/index.js";
 const out = resolve(process.argv[2] ?? fileURLToPath(new URL("../../../fixtures/conformance/", import.meta.url)));
 const files = await buildConformanceFixtures();
 mkdirSync(out, { recursive: true });
-// Remove old case folders (those with a case.json) so renamed cases leave nothing behind.
+// Remove old case folders (those with a case.json or run.json) so renamed cases leave nothing behind.
 for (const entry of readdirSync(out, { withFileTypes: true })) {
-  if (entry.isDirectory() && existsSync(join(out, entry.name, "case.json"))) {
+  const generated = ["case.json", "run.json"].some((file) => existsSync(join(out, entry.name, file)));
+  if (entry.isDirectory() && generated) {
     rmSync(join(out, entry.name), { recursive: true });
   }
 }
@@ -20,4 +21,6 @@ for (const file of files) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, file.bytes);
 }
-console.log(`wrote ${files.length} files (${files.length / 4} cases) to ${out}`);
+const runs = files.filter((f) => f.path.endsWith("/run.json")).length;
+const cases = files.filter((f) => f.path.endsWith("/case.json")).length;
+console.log(`wrote ${files.length} files (${cases} cases, ${runs} training runs) to ${out}`);

@@ -13,6 +13,7 @@ import {
   type TrainingOptionsInput,
 } from "@rnnlm/core";
 import { ReferenceTrainableModel } from "./reference-trainable-model.js";
+import { buildTrainingRunFixtures } from "./training-run-fixtures.js";
 
 /** One file of the conformance fixtures, relative to `fixtures/conformance/`. */
 export interface FixtureFile {
@@ -136,7 +137,7 @@ function ids(rng: SeededRandom): number[] {
 }
 
 /** Indented JSON with lists of numbers kept on one line. */
-function formatJson(value: unknown): string {
+export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (_, items: string) => {
     return `[${items.split(/,\s+/).join(", ")}]`;
   });
@@ -147,7 +148,7 @@ function formatJson(value: unknown): string {
  * weights from core's `initWeights`, a non-zero float32 initial state U(−0.5, 0.5), random
  * ids, then the expected results computed in float64 by this backend from those float32
  * values. Files per case: `case.json`, `weights.safetensors`, `state.safetensors`,
- * `expected.safetensors`.
+ * `expected.safetensors`; then the training runs (`run-*`, see `buildTrainingRunFixtures`).
  */
 export async function buildConformanceFixtures(): Promise<FixtureFile[]> {
   const files: FixtureFile[] = [];
@@ -219,5 +220,5 @@ export async function buildConformanceFixtures(): Promise<FixtureFile[]> {
     files.push({ path: `${d.name}/state.safetensors`, bytes: encodeSafetensors(state) });
     files.push({ path: `${d.name}/expected.safetensors`, bytes: encodeSafetensors(expected) });
   }
-  return files;
+  return [...files, ...(await buildTrainingRunFixtures())];
 }

@@ -7,5 +7,5 @@ import { referenceBackend } from "../src/index.js";
 runConformanceSuite({
   name: "reference",
   runtime: () => referenceBackend.init("cpu"),
-  tolerances: { forward: 6e-8, loss: 1e-12, gradients: 1e-12, trainStep: 1e-12 },
+  tolerances: { forward: 6e-8, loss: 1e-12, gradients: 1e-12, trainStep: 1e-12, trainingRun: 1e-12 },
 });

@@ -10,7 +10,7 @@ import { tfjsBackend } from "../src/index.js";
 // can share this file.
 function suite(device: "wasm" | "cpu" | "cuda" | "cpu-native", extra: Partial<ConformanceSuiteOptions> = {}): void {
   const base = { name: `tfjs:${device}`, runtime: () => tfjsBackend.init(device), ...extra };
-  runConformanceSuite({ ...base, parts: ["gradients", "trainStep"] });
+  runConformanceSuite({ ...base, parts: ["gradients", "trainStep", "trainingRun"] });
   runConformanceSuite({ ...base, parts: ["forward"], tolerances: { forward: 2e-5 }, compare: { floorFraction: 1e-2 } });
 }
 

@@ -104,13 +104,7 @@ export function loadConformanceCase(dir: string): ConformanceCase {
   if (!Array.isArray(expectedJson?.trainSteps) || expectedJson.trainSteps.length !== trainSteps)
     fail(dir, "expected.trainSteps must have one entry per trainStep");
 
-  const weights: Weights = {};
-  const stored = readSafetensors(dir, "weights.safetensors");
-  for (const [name, shape] of canonicalWeightShapes(spec)) {
-    const t = stored[name];
-    if (t === undefined || !(t.data instanceof Float32Array)) fail(dir, `weights.safetensors needs F32 "${name}"`);
-    weights[name] = { shape, data: t.data };
-  }
+  const weights = float32Weights(dir, spec);
   const stateTensors = readSafetensors(dir, "state.safetensors");
   const h = stateTensors.h?.data;
   if (!(h instanceof Float32Array)) fail(dir, 'state.safetensors needs F32 "h"');
@@ -158,4 +152,90 @@ export function loadConformanceCases(dir: string = defaultCasesDir()): Conforman
     .map((e) => e.name)
     .sort()
     .map((name) => loadConformanceCase(join(dir, name)));
+}
+
+/** Expected results of one {@link TrainingRunCase}, computed in float64 by the reference backend. */
+export interface TrainingRunExpected {
+  /** Per step: the loss `trainStep` returns and the gradient norm before clipping. */
+  readonly steps: ReadonlyArray<{ readonly loss: number; readonly gradNorm: number }>;
+  /** Per step: every canonical weight after it (both keys when tied). */
+  readonly weights: ReadonlyArray<Record<string, Float64Array>>;
+}
+
+/**
+ * A training run: K `trainStep` calls over consecutive windows of one token stream, the state
+ * starting at zero and carried (detached) from each step to the next, with the weights expected
+ * after every step. Folders `run-*` beside the single-batch cases (`run.json`,
+ * `weights.safetensors`, `expected.safetensors`).
+ */
+export interface TrainingRunCase {
+  readonly name: string;
+  readonly description: string;
+  readonly dir: string;
+  readonly spec: ModelSpec;
+  readonly training: TrainingOptions;
+  /** The windows, in order (time-major). */
+  readonly windows: readonly TimeMajorBatch[];
+  /** Float32 canonical weights before the first step (both keys when tied). */
+  readonly weights: Weights;
+  readonly expected: TrainingRunExpected;
+}
+
+function float32Weights(dir: string, spec: ModelSpec): Weights {
+  const weights: Weights = {};
+  const stored = readSafetensors(dir, "weights.safetensors");
+  for (const [name, shape] of canonicalWeightShapes(spec)) {
+    const t = stored[name];
+    if (t === undefined || !(t.data instanceof Float32Array)) fail(dir, `weights.safetensors needs F32 "${name}"`);
+    weights[name] = { shape, data: t.data };
+  }
+  return weights;
+}
+
+/** Reads one training-run folder. */
+export function loadTrainingRunCase(dir: string): TrainingRunCase {
+  const json = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as Record<string, unknown>;
+  const spec = parseModelSpec(json.spec);
+  const training = parseTrainingOptions(json.training);
+  const steps = positiveInt(dir, json, "steps");
+  const batchSize = positiveInt(dir, json, "batch");
+  if (!Array.isArray(json.windows) || json.windows.length === 0) fail(dir, '"windows" must be a non-empty list');
+  const windows = (json.windows as Array<Record<string, unknown>>).map((w, k) => {
+    const x = Int32Array.from(numbers(dir, w.x, `windows[${k}].x`));
+    const y = Int32Array.from(numbers(dir, w.y, `windows[${k}].y`));
+    if (x.length !== steps * batchSize || y.length !== steps * batchSize) {
+      fail(dir, `windows[${k}] must hold steps·batch ids in x and y`);
+    }
+    return { x, y, steps, batch: batchSize };
+  });
+  const expectedSteps = json.expected as Array<{ loss: number; gradNorm: number }>;
+  if (!Array.isArray(expectedSteps) || expectedSteps.length !== windows.length) {
+    fail(dir, '"expected" must have one entry per window');
+  }
+  const exp = readSafetensors(dir, "expected.safetensors");
+  const after = windows.map((_, k) => {
+    const out: Record<string, Float64Array> = {};
+    for (const [name] of canonicalWeightShapes(spec)) out[name] = float64(dir, exp, `step${k + 1}.${name}`);
+    return out;
+  });
+  return {
+    name: String(json.name),
+    description: String(json.description ?? ""),
+    dir,
+    spec,
+    training,
+    windows,
+    weights: float32Weights(dir, spec),
+    expected: { steps: expectedSteps, weights: after },
+  };
+}
+
+/** Every training-run folder (`run.json`) under `dir` (default {@link defaultCasesDir}), sorted by name. */
+export function loadTrainingRunCases(dir: string = defaultCasesDir()): TrainingRunCase[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "run.json")))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => loadTrainingRunCase(join(dir, name)));
 }

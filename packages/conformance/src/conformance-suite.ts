@@ -1,12 +1,18 @@
 import type { BackendRuntime } from "@rnnlm/core";
 import { describe, it } from "vitest";
 import type { CompareOptions } from "./compare.js";
-import { type ConformanceCase, loadConformanceCases } from "./conformance-case.js";
+import {
+  type ConformanceCase,
+  loadConformanceCases,
+  loadTrainingRunCases,
+  type TrainingRunCase,
+} from "./conformance-case.js";
 import {
   CONFORMANCE_PARTS,
   type ConformancePart,
   type ConformanceTolerances,
   checkConformanceCase,
+  checkTrainingRun,
   unsupportedReason,
 } from "./conformance-check.js";
 
@@ -28,6 +34,8 @@ export interface ConformanceSuiteOptions {
   readonly optional?: boolean;
   /** Cases to run (default: {@link loadConformanceCases}()). */
   readonly cases?: readonly ConformanceCase[];
+  /** Training runs to run with the `trainingRun` part (default: {@link loadTrainingRunCases}()). */
+  readonly runs?: readonly TrainingRunCase[];
   /** Floor of the error metric (see {@link CompareOptions}). */
   readonly compare?: CompareOptions;
 }
@@ -57,7 +65,8 @@ type RuntimeOutcome = { runtime: BackendRuntime } | { error: string };
 
 /**
  * Registers vitest `describe`/`it` blocks that run every conformance case against a
- * backend runtime: `conformance <name>` › `<case>` › `forward` | `gradients` | `trainStep`.
+ * backend runtime: `conformance <name>` › `<case>` › `forward` | `gradients` | `trainStep`, and
+ * with the `trainingRun` part `conformance <name>` › `<run>` › `trainingRun`.
  * Failures name the tensor, the error, the tolerance and the worst element; skips print
  * their reason.
  */
@@ -78,26 +87,44 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
     return outcome;
   };
 
+  const runtimeFor = async (ctx: { skip: (reason: string) => never }): Promise<BackendRuntime> => {
+    const loaded = await loadRuntime();
+    if ("error" in loaded) {
+      const failure = runtimeFailure(options.name, loaded.error, options.optional === true);
+      if ("fail" in failure) throw failure.fail;
+      return ctx.skip(failure.skip);
+    }
+    return loaded.runtime;
+  };
+  const skipFor = (name: string, part: ConformancePart, reason: string | undefined) => {
+    if (reason !== undefined) console.info(`[conformance ${options.name}] skip ${name} ${part}: ${reason}`);
+    return reason;
+  };
+
   describe(`conformance ${options.name}`, () => {
     for (const c of cases) {
+      const caseParts = parts.filter((part) => part !== "trainingRun");
+      if (caseParts.length === 0) continue;
       describe(c.name, () => {
-        for (const part of parts) {
+        for (const part of caseParts) {
           it(part, async (ctx) => {
-            const loaded = await loadRuntime();
-            if ("error" in loaded) {
-              const failure = runtimeFailure(options.name, loaded.error, options.optional === true);
-              if ("fail" in failure) throw failure.fail;
-              ctx.skip(failure.skip);
-            }
-            const { runtime } = loaded as { runtime: BackendRuntime };
-            const reason = options.skip?.(c, part) ?? unsupportedReason(runtime, part);
-            if (reason !== undefined) {
-              console.info(`[conformance ${options.name}] skip ${c.name} ${part}: ${reason}`);
-              ctx.skip(reason);
-            }
+            const runtime = await runtimeFor(ctx);
+            const reason = skipFor(c.name, part, options.skip?.(c, part) ?? unsupportedReason(runtime, part));
+            if (reason !== undefined) ctx.skip(reason);
             await checkConformanceCase(runtime, c, part, options.tolerances, options.compare);
           });
         }
+      });
+    }
+    if (!parts.includes("trainingRun")) return;
+    for (const run of options.runs ?? loadTrainingRunCases()) {
+      describe(run.name, () => {
+        it("trainingRun", async (ctx) => {
+          const runtime = await runtimeFor(ctx);
+          const reason = skipFor(run.name, "trainingRun", unsupportedReason(runtime, "trainingRun"));
+          if (reason !== undefined) ctx.skip(reason);
+          await checkTrainingRun(runtime, run, options.tolerances, options.compare);
+        });
       });
     }
   });

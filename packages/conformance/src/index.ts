@@ -13,12 +13,17 @@ export {
   defaultCasesDir,
   loadConformanceCase,
   loadConformanceCases,
+  loadTrainingRunCase,
+  loadTrainingRunCases,
+  type TrainingRunCase,
+  type TrainingRunExpected,
 } from "./conformance-case.js";
 export {
   CONFORMANCE_PARTS,
   type ConformancePart,
   type ConformanceTolerances,
   checkConformanceCase,
+  checkTrainingRun,
   FP32_TOLERANCES,
   unsupportedReason,
 } from "./conformance-check.js";

@@ -3,6 +3,7 @@ import {
   CONFORMANCE_PARTS,
   checkConformanceCase,
   loadConformanceCases,
+  loadTrainingRunCases,
   runConformanceSuite,
   runtimeFailure,
 } from "../src/index.js";
@@ -59,7 +60,7 @@ describe("runtimeFailure", () => {
 });
 
 // The suite itself, run against the replaying runtime on one case: every test must pass.
-runConformanceSuite({ name: "replay", runtime: () => replayRuntime(cases[0]), cases: cases.slice(0, 1) });
+runConformanceSuite({ name: "replay", runtime: () => replayRuntime(cases[0]), cases: cases.slice(0, 1), runs: [] });
 // A runtime that fails to load: every test skips with the reason (optional, so this holds
 // under RNNLM_REQUIRE_TOOLS=1 too).
 runConformanceSuite({
@@ -69,4 +70,5 @@ runConformanceSuite({
     throw new Error("not installed here");
   },
   cases: cases.slice(0, 1),
+  runs: loadTrainingRunCases().slice(0, 1),
 });
