@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compareArrays } from "@rnnlm/conformance";
+import { decodeSafetensors } from "@rnnlm/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnCli } from "./spawn-cli.js";
+
+// Training is exact and repeatable: the same `rnnlm train` command on onnx:cpu, run three times
+// at 1, 2 and 4 intra-op threads, writes byte-identical weights per thread count, and each is the
+// float64 reference's result after the same steps to float32 rounding. One d2l character LSTM
+// (one-hot input: W_ih's gradient is summed by id) and one word LSTM with embedding 650 and
+// dropout (encoder.weight's gradient is summed by id over repeated words) — the two places where a
+// racing ScatterND "add" made ORT's multi-threaded updates wrong and non-repeatable. Slices small
+// enough for CI: a few steps each.
+
+const PTB = fileURLToPath(new URL("../../../fixtures/ptb/", import.meta.url));
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rnnlm-exact-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const COMMANDS = {
+  "d2l-lstm (one-hot)": ["--config", "d2l-lstm", "--max-tokens", "2500", "--epochs", "1"],
+  "word LSTM, embedding 650": [
+    ...["--data", PTB, "--model", "lstm", "--emsize", "650", "--nhid", "32", "--nlayers", "1"],
+    ...["--batch-size", "10", "--bptt", "20", "--max-tokens", "1000", "--dropout", "0.2"],
+    ...["--lr", "20", "--clip", "0.25", "--epochs", "1", "--eval-batch-size", "10"],
+  ],
+} as const;
+
+async function train(args: readonly string[], save: string, backend: string, threads?: number) {
+  const extra = threads === undefined ? [] : ["--threads", String(threads)];
+  const run = await spawnCli(
+    ["train", ...args, "--backend", backend, ...extra, "--save", save, "--log-interval", "0"],
+    {
+      cwd: dir,
+    },
+  );
+  expect(run.stderr).not.toMatch(/rnnlm: error/);
+  expect(run.code).toBe(0);
+  return { stdout: run.stdout, weights: await readFile(join(dir, save, "last", "model.safetensors")) };
+}
+
+describe.each(Object.entries(COMMANDS))("rnnlm train %s on onnx:cpu", (name, args) => {
+  const slug = name.replace(/\W+/g, "-");
+  let reference: Record<string, { data: ArrayLike<number> }>;
+
+  beforeAll(async () => {
+    const { weights } = await train(args, `${slug}-reference`, "reference");
+    reference = decodeSafetensors(new Uint8Array(weights), "reference").tensors;
+  }, 120_000);
+
+  it.each([1, 2, 4])(
+    "at %i thread(s): three runs are byte-identical and equal the float64 reference to float32 rounding",
+    async (threads) => {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await train(args, `${slug}-t${threads}-${i}`, "onnx:cpu", threads));
+      expect(runs[0].stdout).toContain(`${threads} intra-op thread${threads === 1 ? "" : "s"}`);
+      expect(runs[1].weights.equals(runs[0].weights)).toBe(true);
+      expect(runs[2].weights.equals(runs[0].weights)).toBe(true);
+      const tensors = decodeSafetensors(new Uint8Array(runs[0].weights), "onnx").tensors;
+      // Weights after a few float32 steps against the float64 run: relative error per element, floor
+      // 10% of the tensor's largest value (the conformance metric), within the trainStep tolerance.
+      for (const [key, expected] of Object.entries(reference)) {
+        const c = compareArrays(tensors[key].data, expected.data);
+        expect(c.maxError, `${key}: worst element ${c.index}: ${c.actual} vs ${c.expected}`).toBeLessThan(1e-4);
+      }
+    },
+    120_000,
+  );
+});
