@@ -1,4 +1,5 @@
-import { runConformanceSuite } from "@rnnlm/conformance";
+import { checkGradNormPrecision, runConformanceSuite } from "@rnnlm/conformance";
+import { describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 
 // The shared cases (every cell, 1–2 layers, one-hot/embedding, tied/untied; SGD, momentum,
@@ -33,4 +34,19 @@ runConformanceSuite({
   name: "onnx:cpu (2 threads)",
   runtime: () => onnxBackend.init("cpu", { threads: 2 }),
   parts: ["gradients", "trainStep", "trainingRun"],
+});
+
+// The clipping norm is summed in float64 (ReduceSumSquare on a cast to double): on a 1.5 M
+// parameter model it equals the float64 norm of the float32 gradients to float32 rounding.
+describe("clipping norm precision", () => {
+  for (const [device, threads] of [
+    ["cpu", 1],
+    ["cpu", 2],
+    ["wasm", 1],
+  ] as const) {
+    it(`onnx:${device} at ${threads} thread(s)`, async () => {
+      const measured = await checkGradNormPrecision(await onnxBackend.init(device, { threads }));
+      expect(measured.parameters).toBeGreaterThan(1_500_000);
+    }, 60_000);
+  }
 });

@@ -28,3 +28,4 @@ export {
   unsupportedReason,
 } from "./conformance-check.js";
 export { type ConformanceSuiteOptions, runConformanceSuite, runtimeFailure } from "./conformance-suite.js";
+export { checkGradNormPrecision, type GradNormPrecision } from "./grad-norm-check.js";
