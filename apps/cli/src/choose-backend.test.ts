@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backendHints } from "./choose-backend.js";
+import { backendHints, threadsOf } from "./choose-backend.js";
 
 describe("backendHints: flag > config > RNNLM_BACKEND > auto", () => {
   const env = { RNNLM_BACKEND: "onnx:wasm" };
@@ -21,5 +21,23 @@ describe("backendHints: flag > config > RNNLM_BACKEND > auto", () => {
       "onnx:cpu",
       "auto",
     ]);
+  });
+});
+
+describe("threadsOf: --threads / config > RNNLM_THREADS > the device's default", () => {
+  it("takes the flag or config value first", () => {
+    expect(threadsOf(3, { RNNLM_THREADS: "2" })).toBe(3);
+  });
+  it("then the environment; auto or nothing leaves the device's default", () => {
+    expect(threadsOf(null, { RNNLM_THREADS: " 2 " })).toBe(2);
+    expect(threadsOf(undefined, { RNNLM_THREADS: "auto" })).toBeUndefined();
+    expect(threadsOf(null, {})).toBeUndefined();
+  });
+  it("refuses a bad RNNLM_THREADS with the allowed range", () => {
+    for (const value of ["0", "two", "1.5", "2000"]) {
+      expect(() => threadsOf(null, { RNNLM_THREADS: value })).toThrow(
+        /RNNLM_THREADS must be an integer from 1 to 1024/,
+      );
+    }
   });
 });

@@ -75,3 +75,12 @@ describe.each(Object.entries(COMMANDS))("rnnlm train %s on onnx:cpu", (name, arg
     120_000,
   );
 });
+
+describe("--threads", () => {
+  it("refuses a count outside 1–1024 with one line naming the range", async () => {
+    const run = await spawnCli(["train", "--config", "tiny", "--threads", "0", "--epochs", "1"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/threads/);
+  });
+});

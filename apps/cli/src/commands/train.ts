@@ -159,6 +159,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
     resumeArg === undefined ? await startFresh(configArg, flags) : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
   const out = ctx.stdout;
+  const threads = threadsOf(config.threads, ctx.env);
 
   const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
@@ -166,7 +167,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   const runtime = await loadBackend(
     backendHints({ config: config.backend, device: config.device, env: ctx.env }),
     "train",
-    threadsOf(config.threads, ctx.env),
+    threads,
   );
   if (runtime.createTrainableModel === undefined) {
     throw new UsageError(
