@@ -56,7 +56,27 @@ export function trainingOptionsOf(config: RunConfig): TrainingOptions {
   }
 }
 
+/** Default `lrDecay` per schedule: PyTorch/gluon divide by 4 on a plateau; Zaremba small halves. */
+export const DEFAULT_LR_DECAY = { plateau: 0.25, step: 0.5 } as const;
+
 /** The learning-rate schedule of a run configuration. */
 export function scheduleOf(config: RunConfig): LrSchedule {
-  return config.schedule === "plateau" ? { type: "plateau", factor: 0.25, minLr: 0 } : { type: "constant" };
+  if (config.schedule === "constant") return { type: "constant" };
+  const decay = config.lrDecay ?? DEFAULT_LR_DECAY[config.schedule];
+  if (config.schedule === "plateau") {
+    if (decay >= 1) {
+      throw new UsageError(
+        `--lr-decay ${decay} never lowers the learning rate on a plateau`,
+        "pass a factor below 1 (e.g. --lr-decay 0.25), or --schedule constant",
+      );
+    }
+    return { type: "plateau", factor: decay, minLr: 0 };
+  }
+  if (config.maxEpoch === null) {
+    throw new UsageError(
+      "--schedule step needs --max-epoch N (epochs at the initial learning rate before it decays)",
+      "add e.g. --max-epoch 4 --lr-decay 0.5 (Zaremba small)",
+    );
+  }
+  return { type: "step", maxEpoch: config.maxEpoch, decay };
 }

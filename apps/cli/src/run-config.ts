@@ -44,8 +44,16 @@ export const runConfigFields = {
   /** Batches between progress lines when stdout is not a terminal (0: epoch lines only). */
   logInterval: z.number().int().min(0),
   init: z.enum(INIT_SCHEMES),
-  /** `plateau`: divide the learning rate by 4 when validation does not improve (word-LM rule). */
-  schedule: z.enum(["constant", "plateau"]),
+  /**
+   * `plateau`: multiply the lr by `lrDecay` (default 1/4) when validation does not improve
+   * (PyTorch/gluon word LM); `step`: keep it for `maxEpoch` epochs, then multiply it by
+   * `lrDecay` (default 1/2) every epoch (Zaremba et al.; char-rnn's learning_rate_decay_after).
+   */
+  schedule: z.enum(["constant", "plateau", "step"]),
+  /** The schedule's factor; null: 0.25 for plateau, 0.5 for step. */
+  lrDecay: z.number().gt(0).lte(1).nullable(),
+  /** Epochs at the initial lr before the step schedule decays it (TensorFlow's `max_epoch`). */
+  maxEpoch: positiveInt.nullable(),
   /** Batch size for validation and test perplexity (PyTorch's example uses 10). */
   evalBatchSize: positiveInt,
 };
@@ -94,6 +102,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   logInterval: 200,
   init: "pytorch",
   schedule: "constant",
+  lrDecay: null,
+  maxEpoch: null,
   evalBatchSize: 10,
 };
 
