@@ -1,5 +1,6 @@
 import { CELLS, INIT_SCHEMES } from "@rnnlm/core";
 import type { FlagDef } from "./flag-def.js";
+import { LOSS_REDUCTIONS } from "./run-config.js";
 
 /**
  * Every run-configuration key as a flag, in the order `--help` and the README list them.
@@ -80,6 +81,20 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
     help: "batches between log lines when not on a terminal; 0 = epochs only",
   },
   { flag: "init", key: "init", type: "choice", choices: [...INIT_SCHEMES], help: "weight initialisation" },
+  {
+    flag: "init-scale",
+    key: "initScale",
+    type: "number",
+    placeholder: "S",
+    help: "--init uniform: every weight and bias U(±S) (default 0.1; TensorFlow PTB init_scale)",
+  },
+  {
+    flag: "loss-reduction",
+    key: "lossReduction",
+    type: "choice",
+    choices: [...LOSS_REDUCTIONS],
+    help: "the loss --lr and --clip are stated for: mean per token (as is), sum-steps (TensorFlow PTB: lr×bptt, clip÷bptt), gluon (lr×bptt)",
+  },
   {
     flag: "schedule",
     key: "schedule",

@@ -10,6 +10,10 @@ export function normalizeCell(value: unknown): unknown {
 
 const positiveInt = z.number().int().positive();
 
+/** Conventions of the sources' `lr` and `clip` (see `lossReduction`). */
+export const LOSS_REDUCTIONS = ["mean", "sum-steps", "gluon"] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
+
 /** Every key of a run configuration, with its type. One flag per key (see `config-keys.ts`). */
 export const runConfigFields = {
   /** A text file, a folder with train/valid/test files, or `timemachine` (shipped with @rnnlm/data). */
@@ -44,6 +48,16 @@ export const runConfigFields = {
   /** Batches between progress lines when stdout is not a terminal (0: epoch lines only). */
   logInterval: z.number().int().min(0),
   init: z.enum(INIT_SCHEMES),
+  /** Bound of `init: uniform` (U(±initScale)); null: 0.1. */
+  initScale: z.number().positive().nullable(),
+  /**
+   * The loss `lr` and `clip` are stated for, so a source's numbers can be copied as they are
+   * (SPEC §2): `mean` per token (PyTorch word_language_model; used as given); `sum-steps`, the
+   * sum over the bptt steps of the batch-mean loss (TensorFlow PTB model, Zaremba et al.:
+   * lr × bptt, clip ÷ bptt on our loss); `gluon`, the MXNet tutorial's sum over all tokens
+   * with clip × bptt × batch and trainer.step(batch) (lr × bptt, clip as is).
+   */
+  lossReduction: z.enum(LOSS_REDUCTIONS),
   /**
    * `plateau`: multiply the lr by `lrDecay` (default 1/4) when validation does not improve
    * (PyTorch/gluon word LM); `step`: keep it for `maxEpoch` epochs, then multiply it by
@@ -101,6 +115,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   save: null,
   logInterval: 200,
   init: "pytorch",
+  initScale: null,
+  lossReduction: "mean",
   schedule: "constant",
   lrDecay: null,
   maxEpoch: null,
