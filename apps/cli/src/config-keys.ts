@@ -1,5 +1,6 @@
 import { CELLS, INIT_SCHEMES } from "@rnnlm/core";
 import type { FlagDef } from "./flag-def.js";
+import { LOSS_REDUCTIONS } from "./run-config.js";
 
 /**
  * Every run-configuration key as a flag, in the order `--help` and the README list them.
@@ -89,11 +90,39 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
   },
   { flag: "init", key: "init", type: "choice", choices: [...INIT_SCHEMES], help: "weight initialisation" },
   {
+    flag: "init-scale",
+    key: "initScale",
+    type: "number",
+    placeholder: "S",
+    help: "--init uniform: every weight and bias U(±S) (default 0.1; TensorFlow PTB init_scale)",
+  },
+  {
+    flag: "loss-reduction",
+    key: "lossReduction",
+    type: "choice",
+    choices: [...LOSS_REDUCTIONS],
+    help: "the loss --lr and --clip are stated for: mean per token (as is), sum-steps (TensorFlow PTB: lr×bptt, clip÷bptt), gluon (lr×bptt)",
+  },
+  {
     flag: "schedule",
     key: "schedule",
     type: "choice",
-    choices: ["constant", "plateau"],
-    help: "learning rate: constant, or ÷4 when validation does not improve",
+    choices: ["constant", "plateau", "step"],
+    help: "learning rate: constant; plateau (× --lr-decay when validation does not improve); step (× --lr-decay every epoch after --max-epoch)",
+  },
+  {
+    flag: "lr-decay",
+    key: "lrDecay",
+    type: "number",
+    placeholder: "F",
+    help: "the schedule's factor (default 0.25 for plateau, 0.5 for step)",
+  },
+  {
+    flag: "max-epoch",
+    key: "maxEpoch",
+    type: "int",
+    placeholder: "N",
+    help: "step schedule: epochs at the initial lr before it decays (TensorFlow max_epoch, char-rnn learning_rate_decay_after)",
   },
   {
     flag: "eval-batch-size",

@@ -10,6 +10,10 @@ export function normalizeCell(value: unknown): unknown {
 
 const positiveInt = z.number().int().positive();
 
+/** Conventions of the sources' `lr` and `clip` (see `lossReduction`). */
+export const LOSS_REDUCTIONS = ["mean", "sum-steps", "gluon"] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
+
 /** Every key of a run configuration, with its type. One flag per key (see `config-keys.ts`). */
 export const runConfigFields = {
   /** A text file, a folder with train/valid/test files, or `timemachine` (shipped with @rnnlm/data). */
@@ -46,8 +50,26 @@ export const runConfigFields = {
   /** Batches between progress lines when stdout is not a terminal (0: epoch lines only). */
   logInterval: z.number().int().min(0),
   init: z.enum(INIT_SCHEMES),
-  /** `plateau`: divide the learning rate by 4 when validation does not improve (word-LM rule). */
-  schedule: z.enum(["constant", "plateau"]),
+  /** Bound of `init: uniform` (U(±initScale)); null: 0.1. */
+  initScale: z.number().positive().nullable(),
+  /**
+   * The loss `lr` and `clip` are stated for, so a source's numbers can be copied as they are
+   * (SPEC §2): `mean` per token (PyTorch word_language_model; used as given); `sum-steps`, the
+   * sum over the bptt steps of the batch-mean loss (TensorFlow PTB model, Zaremba et al.:
+   * lr × bptt, clip ÷ bptt on our loss); `gluon`, the MXNet tutorial's sum over all tokens
+   * with clip × bptt × batch and trainer.step(batch) (lr × bptt, clip as is).
+   */
+  lossReduction: z.enum(LOSS_REDUCTIONS),
+  /**
+   * `plateau`: multiply the lr by `lrDecay` (default 1/4) when validation does not improve
+   * (PyTorch/gluon word LM); `step`: keep it for `maxEpoch` epochs, then multiply it by
+   * `lrDecay` (default 1/2) every epoch (Zaremba et al.; char-rnn's learning_rate_decay_after).
+   */
+  schedule: z.enum(["constant", "plateau", "step"]),
+  /** The schedule's factor; null: 0.25 for plateau, 0.5 for step. */
+  lrDecay: z.number().gt(0).lte(1).nullable(),
+  /** Epochs at the initial lr before the step schedule decays it (TensorFlow's `max_epoch`). */
+  maxEpoch: positiveInt.nullable(),
   /** Batch size for validation and test perplexity (PyTorch's example uses 10). */
   evalBatchSize: positiveInt,
 };
@@ -96,7 +118,11 @@ export const DEFAULT_CONFIG: RunConfig = {
   save: null,
   logInterval: 200,
   init: "pytorch",
+  initScale: null,
+  lossReduction: "mean",
   schedule: "constant",
+  lrDecay: null,
+  maxEpoch: null,
   evalBatchSize: 10,
 };
 

@@ -22,7 +22,8 @@ export function runFolder(dir: string): RunFolder {
   return { dir, last: join(dir, "last"), best: join(dir, "best"), plot: join(dir, "perplexity.svg") };
 }
 
-async function isCheckpoint(dir: string): Promise<boolean> {
+/** Whether `dir` is one checkpoint (holds a manifest). */
+export async function isCheckpointFolder(dir: string): Promise<boolean> {
   try {
     return (await stat(join(dir, MANIFEST_FILE))).isFile();
   } catch {
@@ -51,9 +52,9 @@ export async function findCheckpoint(
   if (!(await exists(path))) {
     throw new UsageError(`${flag} ${path} does not exist`, 'pass a run folder written by "rnnlm train --save DIR"');
   }
-  if (await isCheckpoint(path)) return path;
+  if (await isCheckpointFolder(path)) return path;
   const run = runFolder(path);
-  for (const which of prefer) if (await isCheckpoint(run[which])) return run[which];
+  for (const which of prefer) if (await isCheckpointFolder(run[which])) return run[which];
   throw new UsageError(
     `${flag} ${path} holds no checkpoint (no ${MANIFEST_FILE}, ${prefer.map((p) => `${p}/`).join(" or ")})`,
     'pass a run folder written by "rnnlm train --save DIR", or its last/ or best/ folder',

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorLines, spawnCli } from "./spawn-cli.js";
 
@@ -172,6 +173,44 @@ describe("train, Ctrl-C, resume, eval, export, generate", () => {
   });
 });
 
+describe("word-level run with the step schedule, then eval of best/ and last/", () => {
+  const ptb = fileURLToPath(new URL("../../../fixtures/ptb", import.meta.url));
+
+  it("decays the lr after --max-epoch epochs and evaluates best/ and last/ on valid and test", async () => {
+    const run = await cli([
+      ...["train", "--config", "tiny", "--data", ptb, "--level", "word", "--sampling", "bptt", "--emsize", "16"],
+      ...["--nhid", "16", "--max-tokens", "400", "--epochs", "3", "--backend", "reference", "--lr", "0.5"],
+      ...["--loss-reduction", "sum-steps", "--schedule", "step", "--max-epoch", "2", "--lr-decay", "0.5"],
+      ...["--init", "uniform", "--init-scale", "0.05", "--save", "words", "--log-interval", "0"],
+    ]);
+    expect(run.stderr).not.toMatch(/rnnlm: error/);
+    expect(run.code).toBe(0);
+    // tiny's bptt is 8: source lr 0.5 × 8 = 4 on our loss, kept for 2 epochs, then halved.
+    expect(run.stdout).toMatch(/--lr\s+0\.5\s+→ effective lr 4 = source lr 0\.5 × bptt 8/);
+    expect(run.stdout).toMatch(/--clip\s+1\s+→ effective clip 0\.125 = source clip 1 ÷ bptt 8/);
+    expect(run.stdout).toMatch(/init uniform/);
+    const lrs = [...run.stdout.matchAll(/\| end of epoch \d \| time: [\d.]+s \| lr ([\d.]+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(lrs).toEqual([4, 4, 2]);
+
+    const both = await cli(["eval", "--checkpoint", "words", "--which", "both", "--backend", "reference"]);
+    expect(both.code).toBe(0);
+    const headers = [...both.stdout.matchAll(/^checkpoint (\S+) \(epoch (\d)\)/gm)].map((m) => [m[1], m[2]]);
+    expect(headers.map(([path]) => path.replace(/\\/g, "/"))).toEqual(["words/best", "words/last"]);
+    expect(headers[1][1]).toBe("3");
+    expect([...both.stdout.matchAll(/\| (valid|test) ppl/g)].map((m) => m[1])).toEqual([
+      "valid",
+      "test",
+      "valid",
+      "test",
+    ]);
+    const best = await cli(["eval", "--checkpoint", "words", "--backend", "reference"]);
+    // The default is best/, and it prints what --which both printed first.
+    expect(best.stdout.split("\n").slice(1, 3)).toEqual(both.stdout.split("\n").slice(1, 3));
+  });
+});
+
 describe("bad input: one line on stderr, exit 2", () => {
   const expectBadInput = (run: { code: number | null; stderr: string }, pattern: RegExp): void => {
     const lines = errorLines(run.stderr);
@@ -205,6 +244,24 @@ describe("bad input: one line on stderr, exit 2", () => {
 
   it("missing checkpoint", async () => {
     expectBadInput(await cli(["eval", "--checkpoint", "no-such-run"]), /no-such-run does not exist/);
+  });
+
+  it("step schedule without --max-epoch", async () => {
+    expectBadInput(
+      await cli(["train", "--data", "timemachine", "--schedule", "step", "--save", "x"]),
+      /--schedule step needs --max-epoch N/,
+    );
+  });
+
+  it("--init-scale with another init", async () => {
+    expectBadInput(
+      await cli(["train", "--config", "tiny", "--data", "timemachine", "--init-scale", "0.1", "--save", "x"]),
+      /--init-scale applies to init "uniform" only/,
+    );
+  });
+
+  it("eval --which best of a run without validation data", async () => {
+    expectBadInput(await cli(["eval", "--checkpoint", "full", "--which", "best"]), /has no best\/ checkpoint/);
   });
 
   it("unknown preset", async () => {

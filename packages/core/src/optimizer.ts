@@ -53,8 +53,13 @@ export function parseTrainingOptions(input: unknown): TrainingOptions {
 
 /**
  * Learning-rate schedules applied by the training loop after each epoch.
- * `plateau`: multiply by `factor` (default 1/4, the word-LM rule) when validation
- * perplexity does not improve.
+ * - `constant`: the lr never changes.
+ * - `plateau`: multiply by `factor` (default 1/4, the PyTorch/gluon word-LM rule) when
+ *   validation perplexity does not improve.
+ * - `step` (Zaremba et al. / TensorFlow PTB model): epoch i (0-based) runs at
+ *   lr·decay^max(i+1−maxEpoch, 0): the initial lr for `maxEpoch` epochs, then × `decay` every
+ *   epoch, whatever validation does. char-rnn's `learning_rate_decay_after` (≥ 1) and
+ *   `learning_rate_decay` are `maxEpoch` and `decay`.
  */
 export const lrScheduleSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("constant") }).strict(),
@@ -65,11 +70,53 @@ export const lrScheduleSchema = z.discriminatedUnion("type", [
       minLr: nonNegative.default(0),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal("step"),
+      /** Epochs run at the initial lr before the decay starts (TensorFlow's `max_epoch`). */
+      maxEpoch: z.number().int().positive(),
+      /** Factor applied every epoch after that (TensorFlow's `lr_decay`). */
+      decay: z.number().gt(0).lte(1),
+    })
+    .strict(),
 ]);
 export type LrSchedule = z.output<typeof lrScheduleSchema>;
+export type LrScheduleInput = z.input<typeof lrScheduleSchema>;
+export type StepLrSchedule = Extract<LrSchedule, { type: "step" }>;
 
-/** Next learning rate after an epoch, given whether validation improved. */
-export function nextLearningRate(schedule: LrSchedule, lr: number, improved: boolean): number {
-  if (schedule.type === "constant" || improved) return lr;
-  return Math.max(schedule.minLr, lr * schedule.factor);
+export function parseLrSchedule(input: unknown): LrSchedule {
+  const result = lrScheduleSchema.safeParse(input);
+  if (!result.success) throw new SpecError(`invalid learning-rate schedule: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/**
+ * The `step` schedule's lr for 0-based `epoch`, computed from the initial lr as TensorFlow's
+ * PTB model does (`lr · decay ** max(i + 1 − max_epoch, 0)`), so a resumed run gets the
+ * same floats as an uninterrupted one.
+ */
+export function stepLearningRate(schedule: StepLrSchedule, initialLr: number, epoch: number): number {
+  return initialLr * schedule.decay ** Math.max(epoch + 1 - schedule.maxEpoch, 0);
+}
+
+/**
+ * Learning rate for the epoch after `epochsDone` epochs (so 0-based epoch `epochsDone`),
+ * given the current lr, the run's initial lr and whether validation just improved
+ * (`null`: no validation data, which keeps the plateau rule's lr).
+ */
+export function nextLearningRate(
+  schedule: LrSchedule,
+  lr: number,
+  improved: boolean | null,
+  epochsDone: number,
+  initialLr: number,
+): number {
+  switch (schedule.type) {
+    case "constant":
+      return lr;
+    case "plateau":
+      return improved === false ? Math.max(schedule.minLr, lr * schedule.factor) : lr;
+    case "step":
+      return stepLearningRate(schedule, initialLr, epochsDone);
+  }
 }

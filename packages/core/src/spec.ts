@@ -11,8 +11,15 @@ export type Cell = (typeof CELLS)[number];
  * - `pytorch`: PyTorch layer defaults (recurrent U(±1/√H), Linear U(±1/√in), Embedding N(0, 1)).
  * - `word-lm`: PyTorch `word_language_model`: embedding and decoder U(±0.1), decoder bias 0,
  *   recurrent layers at PyTorch defaults.
+ * - `gluon`: MXNet gluon word-LM tutorial: embedding U(±0.1), recurrent and decoder weights
+ *   Xavier-uniform (MXNet's default magnitude 3: U(±√(6/(fan_in + fan_out)))), biases 0.
+ * - `uniform`: every weight and bias U(±initScale) (Zaremba et al. / TensorFlow PTB model's
+ *   `init_scale`; 0.1 unless `initScale` says otherwise).
  */
-export const INIT_SCHEMES = ["d2l", "pytorch", "word-lm"] as const;
+export const INIT_SCHEMES = ["d2l", "pytorch", "word-lm", "gluon", "uniform"] as const;
+
+/** `initScale` of the `uniform` scheme when the spec leaves it out. */
+export const DEFAULT_INIT_SCALE = 0.1;
 export type InitScheme = (typeof INIT_SCHEMES)[number];
 
 const probability = z.number().min(0).lt(1);
@@ -41,9 +48,18 @@ export const modelSpecSchema = z
     /** Decoder reuses the embedding matrix (needs embeddingSize = hiddenSize). */
     tied: z.boolean().default(false),
     init: z.enum(INIT_SCHEMES).default("pytorch"),
+    /** Bound of the `uniform` scheme (absent: {@link DEFAULT_INIT_SCALE}); only with init `uniform`. */
+    initScale: z.number().positive().optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.initScale !== undefined && spec.init !== "uniform") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["initScale"],
+        message: `initScale applies to init "uniform" only (init is "${spec.init}")`,
+      });
+    }
     if (spec.tied && spec.embeddingSize === null) {
       ctx.addIssue({
         code: "custom",

@@ -154,6 +154,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
   const history: EpochRecord[] = resume ? [...resume.history] : [];
   let bestValid = resume?.bestValidPerplexity ?? null;
   let lr = resume?.learningRate ?? model.learningRate;
+  // The step schedule is computed from the first epoch's lr; a resumed run finds it in its history.
+  const initialLr = resume ? (resume.history[0]?.learningRate ?? resume.learningRate) : model.learningRate;
   let bestWeights: Weights | null = null;
   if (resume) {
     model.setLearningRate(lr);
@@ -259,8 +261,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       bestValid = validPerplexity;
       if (test) bestWeights = await model.getWeights();
     }
-    if (validPerplexity !== null) {
-      lr = nextLearningRate(schedule, lr, improved);
+    const nextLr = nextLearningRate(schedule, lr, validPerplexity === null ? null : improved, epoch + 1, initialLr);
+    if (nextLr !== lr) {
+      lr = nextLr;
       model.setLearningRate(lr);
     }
     onEvent?.({ type: "epoch", record, improved });

@@ -1,6 +1,6 @@
 import { ShapeError } from "./errors.js";
 import type { SeededRandom } from "./random.js";
-import { gateCount, inputSize, type ModelSpec } from "./spec.js";
+import { DEFAULT_INIT_SCALE, gateCount, inputSize, type ModelSpec } from "./spec.js";
 import { sizeOf } from "./tensor.js";
 
 /** One named weight in host memory, row-major. */
@@ -117,7 +117,14 @@ export function initWeights(spec: ModelSpec, rng: SeededRandom): Weights {
     if (spec.tied && name === "decoder.weight") continue;
     const isBias = name.includes("bias");
     let draw: () => number;
-    if (spec.init === "d2l") {
+    if (spec.init === "uniform") {
+      draw = uniform(spec.initScale ?? DEFAULT_INIT_SCALE);
+    } else if (spec.init === "gluon") {
+      // Canonical shapes are [out, in], as MXNet's; Xavier "avg" with magnitude 3.
+      if (isBias) draw = zero;
+      else if (name === "encoder.weight") draw = uniform(0.1);
+      else draw = uniform(Math.sqrt(6 / (shape[0] + shape[1])));
+    } else if (spec.init === "d2l") {
       draw = isBias ? zero : normal(0.01);
     } else if (name === "encoder.weight") {
       draw = spec.init === "word-lm" ? uniform(0.1) : normal(1);

@@ -107,6 +107,110 @@ describe("canonical weights", () => {
     );
   });
 
+  it("init uniform draws every weight and bias from U(±initScale), reproducibly per seed", () => {
+    for (const [tied, initScale] of [
+      [false, 0.05],
+      [true, undefined],
+    ] as const) {
+      const spec = parseModelSpec({
+        cell: "lstm",
+        vocabSize: 40,
+        hiddenSize: 32,
+        numLayers: 2,
+        embeddingSize: 32,
+        tied,
+        init: "uniform",
+        ...(initScale === undefined ? {} : { initScale }),
+      });
+      const bound = initScale ?? 0.1;
+      const weights = initWeights(spec, new SeededRandom(3));
+      const names = Object.keys(weights).sort();
+      // Every canonical weight and bias is drawn (tied: the decoder is the encoder's copy).
+      expect(names).toEqual(
+        [
+          "encoder.weight",
+          "decoder.weight",
+          "decoder.bias",
+          ...[0, 1].flatMap((l) => ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map((w) => `rnn.${w}_l${l}`)),
+        ].sort(),
+      );
+      for (const name of names) {
+        const { data } = weights[name];
+        let min = Number.POSITIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
+        let sum = 0;
+        let sq = 0;
+        for (const v of data) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+          sum += v;
+          sq += v * v;
+        }
+        expect(max, name).toBeLessThanOrEqual(bound);
+        expect(min, name).toBeGreaterThanOrEqual(-bound);
+        // The draws fill the interval: near both ends, centred, with U(−b, b)'s std b/√3.
+        if (data.length >= 1000) {
+          expect(max, name).toBeGreaterThan(0.95 * bound);
+          expect(min, name).toBeLessThan(-0.95 * bound);
+          expect(Math.abs(sum / data.length), name).toBeLessThan(0.05 * bound);
+          expect(Math.sqrt(sq / data.length) / bound, name).toBeCloseTo(1 / Math.sqrt(3), 1);
+        } else {
+          expect(max - min, name).toBeGreaterThan(bound);
+        }
+      }
+      if (tied) expect(weights["decoder.weight"].data).toEqual(weights["encoder.weight"].data);
+      expect(initWeights(spec, new SeededRandom(3))).toEqual(weights);
+      expect(initWeights(spec, new SeededRandom(4))["rnn.weight_hh_l1"].data).not.toEqual(
+        weights["rnn.weight_hh_l1"].data,
+      );
+    }
+  });
+
+  it("init gluon: embedding U(±0.1), weights Xavier-uniform U(±√(6/(in+out))), biases 0", () => {
+    const spec = parseModelSpec({
+      cell: "rnn_relu",
+      vocabSize: 300,
+      hiddenSize: 100,
+      numLayers: 2,
+      embeddingSize: 100,
+      tied: true,
+      init: "gluon",
+    });
+    const weights = initWeights(spec, new SeededRandom(5));
+    const range = (a: ArrayLike<number>) => [Math.min(...Array.from(a)), Math.max(...Array.from(a))];
+    const [encMin, encMax] = range(weights["encoder.weight"].data);
+    expect(encMax).toBeLessThanOrEqual(0.1);
+    expect(encMax).toBeGreaterThan(0.099);
+    expect(encMin).toBeLessThan(-0.099);
+    // weight_hh is 100 × 100: bound √(6/200); weight_ih of layer 0 is 100 × 100 too.
+    for (const name of ["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.weight_ih_l1", "rnn.weight_hh_l1"]) {
+      const [min, max] = range(weights[name].data);
+      expect(max, name).toBeLessThanOrEqual(Math.sqrt(6 / 200));
+      expect(max, name).toBeGreaterThan(0.99 * Math.sqrt(6 / 200));
+      expect(min, name).toBeLessThan(-0.99 * Math.sqrt(6 / 200));
+    }
+    for (const name of ["rnn.bias_ih_l0", "rnn.bias_hh_l1", "decoder.bias"]) {
+      expect(range(weights[name].data), name).toEqual([0, 0]);
+    }
+    expect(weights["decoder.weight"].data).toEqual(weights["encoder.weight"].data);
+    // An LSTM's weight_ih is (4H, in): Xavier counts the four gates in fan_out, as MXNet does.
+    const lstm = initWeights(
+      parseModelSpec({ cell: "lstm", vocabSize: 20, hiddenSize: 50, embeddingSize: 30, init: "gluon" }),
+      new SeededRandom(5),
+    );
+    expect(Math.max(...lstm["rnn.weight_ih_l0"].data)).toBeLessThanOrEqual(Math.sqrt(6 / 230));
+    expect(Math.max(...lstm["rnn.weight_ih_l0"].data)).toBeGreaterThan(0.98 * Math.sqrt(6 / 230));
+  });
+
+  it("accepts initScale only with init uniform", () => {
+    expect(() => parseModelSpec({ cell: "gru", vocabSize: 5, hiddenSize: 2, initScale: 0.1 })).toThrow(
+      /initScale applies to init "uniform" only/,
+    );
+    expect(() => parseModelSpec({ cell: "gru", vocabSize: 5, hiddenSize: 2, init: "uniform", initScale: 0 })).toThrow(
+      /initScale/,
+    );
+  });
+
   it("reports shape problems by name", () => {
     const spec = parseModelSpec({ cell: "gru", vocabSize: 5, hiddenSize: 2 });
     const w = initWeights(spec, new SeededRandom(0));

@@ -6,6 +6,9 @@ import {
   type Model,
   NonFiniteLossError,
   nextLearningRate,
+  parseLrSchedule,
+  type StepLrSchedule,
+  stepLearningRate,
   type TrainerState,
   trainLoop,
 } from "../src/index.js";
@@ -111,9 +114,10 @@ describe("trainLoop", () => {
   });
 
   it("divides the learning rate by 4 when validation does not improve", async () => {
-    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, false)).toBe(5);
-    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, true)).toBe(20);
-    expect(nextLearningRate({ type: "constant" }, 20, false)).toBe(20);
+    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, false, 1, 20)).toBe(5);
+    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, true, 1, 20)).toBe(20);
+    expect(nextLearningRate({ type: "plateau", factor: 0.25, minLr: 0 }, 20, null, 1, 20)).toBe(20);
+    expect(nextLearningRate({ type: "constant" }, 20, false, 1, 20)).toBe(20);
     const model = new BigramModel(4, 4);
     // Validation follows a different pattern, so it stops improving while training overfits.
     const valid = patternSource({ pattern: [3, 2, 1, 0], batch: 2, steps: 5, count: 2, carriesState: true });
@@ -133,6 +137,88 @@ describe("trainLoop", () => {
       if (!improved) divided++;
     }
     expect(divided).toBeGreaterThan(0);
+  });
+});
+
+describe("learning-rate schedules", () => {
+  // Literals from Python: [lr * lr_decay ** max(i + 1 - max_epoch, 0) for i in range(n)]
+  // (the TensorFlow PTB model's rule).
+  const ZAREMBA_SMALL = [20, 20, 20, 20, 10, 5, 2.5, 1.25, 0.625, 0.3125, 0.15625, 0.078125, 0.0390625];
+  const ZAREMBA_MEDIUM_12 = [
+    35, 35, 35, 35, 35, 35, 28, 22.400000000000006, 17.920000000000005, 14.336000000000002, 11.468800000000003,
+    9.175040000000003,
+  ];
+  // char-rnn (train.lua): after 1-based epoch k ≥ learning_rate_decay_after, lr *= learning_rate_decay.
+  const CHAR_RNN_14 = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.97, 0.9409, 0.912673, 0.8852928099999999];
+
+  it("step: keeps the lr for maxEpoch epochs, then multiplies it by decay every epoch", () => {
+    const small: StepLrSchedule = { type: "step", maxEpoch: 4, decay: 0.5 };
+    expect(ZAREMBA_SMALL.map((_, i) => stepLearningRate(small, 20, i))).toEqual(ZAREMBA_SMALL);
+    const medium: StepLrSchedule = { type: "step", maxEpoch: 6, decay: 0.8 };
+    expect(ZAREMBA_MEDIUM_12.map((_, i) => stepLearningRate(medium, 35, i))).toEqual(ZAREMBA_MEDIUM_12);
+    const charRnn: StepLrSchedule = { type: "step", maxEpoch: 10, decay: 0.97 };
+    expect(CHAR_RNN_14.map((_, i) => stepLearningRate(charRnn, 1, i))).toEqual(CHAR_RNN_14);
+    // Validation does not matter to the step rule.
+    expect(nextLearningRate(small, 20, true, 4, 20)).toBe(10);
+    expect(nextLearningRate(small, 10, false, 5, 20)).toBe(5);
+  });
+
+  it("rejects a step schedule without a positive maxEpoch or with a decay outside (0, 1]", () => {
+    expect(() => parseLrSchedule({ type: "step", maxEpoch: 0, decay: 0.5 })).toThrow(/maxEpoch/);
+    expect(() => parseLrSchedule({ type: "step", maxEpoch: 4, decay: 1.5 })).toThrow(/decay/);
+    expect(() => parseLrSchedule({ type: "plateau", factor: 1 })).toThrow(/factor/);
+  });
+
+  it("the training loop runs each epoch at the step schedule's lr, without validation data too", async () => {
+    const model = new BigramModel(4, 20);
+    const { history, state } = await trainLoop({
+      model,
+      train: patternSource({ pattern, batch: 2, steps: 5, count: 2, carriesState: true }),
+      epochs: 7,
+      schedule: { type: "step", maxEpoch: 4, decay: 0.5 },
+    });
+    expect(history.map((r) => r.learningRate)).toEqual(ZAREMBA_SMALL.slice(0, 7));
+    expect(state.learningRate).toBe(ZAREMBA_SMALL[7]);
+  });
+
+  it.each([
+    ["step", { type: "step", maxEpoch: 2, decay: 0.8 }],
+    ["plateau", { type: "plateau", factor: 0.25, minLr: 0 }],
+  ] as const)("a resumed %s run gets the same lr sequence as an uninterrupted one", async (_, schedule) => {
+    const make = () => patternSource({ pattern, batch: 2, steps: 5, count: 4, carriesState: true });
+    const valid = () => patternSource({ pattern: [3, 2, 1, 0], batch: 2, steps: 5, count: 2, carriesState: true });
+    const full = await trainLoop({ model: new BigramModel(4, 7), train: make(), valid: valid(), epochs: 6, schedule });
+
+    // Stop mid-epoch 2, resume, stop at the end of epoch 4, resume to the end.
+    let model = new BigramModel(4, 7);
+    let saved: TrainerState | null = null;
+    for (const stopAt of [{ epoch: 2, batch: 3 }, { epoch: 4, batch: 4 }, null]) {
+      const controller = new AbortController();
+      const run = await trainLoop({
+        model,
+        train: make(),
+        valid: valid(),
+        epochs: 6,
+        schedule,
+        signal: controller.signal,
+        ...(saved ? { resume: saved } : {}),
+        onEvent: (e) => {
+          if (stopAt && e.type === "step" && e.epoch === stopAt.epoch && e.batch === stopAt.batch) controller.abort();
+        },
+      });
+      saved = run.state;
+      const next = new BigramModel(4, 7);
+      await next.setWeights(await model.getWeights());
+      model = next;
+      if (stopAt === null) {
+        expect(run.history.map((r) => r.learningRate)).toEqual(full.history.map((r) => r.learningRate));
+        expect(run.state.learningRate).toBe(full.state.learningRate);
+      }
+    }
+    if (schedule.type === "step")
+      expect(full.history.map((r) => r.learningRate)).toEqual([
+        7, 7, 5.6000000000000005, 4.48, 3.584000000000001, 2.8672000000000004,
+      ]);
   });
 });
 

@@ -8,7 +8,7 @@ import { loadCorpusFolder, loadTextFile, loadTimeMachine, timeMachinePath } from
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const ptbTrain = `${repoRoot}fixtures/ptb/ptb.train.txt`;
-const wikitext = `${repoRoot}../shared/datasets/wikitext-2`;
+const wikitext = `${repoRoot}fixtures/wikitext-2`;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 if (typeof globalThis.gc !== "function") {

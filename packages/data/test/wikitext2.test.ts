@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadCorpusFolder } from "../src/index.js";
-import { datasetAvailable, sharedDatasets } from "./paths.js";
+import { wikitext2Dir as dir } from "./paths.js";
 
-const dir = `${sharedDatasets}/wikitext-2`;
-
-describe.runIf(datasetAvailable(dir, "WikiText-2"))("WikiText-2", () => {
+describe("WikiText-2", () => {
   it("2,088,628 / 217,646 / 245,569 tokens, 33,278 words, 54,625 <unk> in train", async () => {
     const w = await loadCorpusFolder(dir);
     expect(w.train.length).toBe(2_088_628);

@@ -12,23 +12,56 @@ import { helpText } from "../help-text.js";
 import { loadCorpus } from "../load-corpus.js";
 import { parseFlags } from "../parse-flags.js";
 import { resolveRunConfig } from "../run-config.js";
-import { findCheckpoint } from "../run-folder.js";
+import { findCheckpoint, isCheckpointFolder, runFolder } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
 
 const pick = (...names: string[]): FlagDef[] => CONFIG_FLAGS.filter((d) => names.includes(d.flag));
 
 const EVAL_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
+  {
+    flag: "which",
+    type: "choice",
+    choices: ["best", "last", "both"],
+    help: "in a run folder: best/ (default; last/ when there is none), last/, or both",
+  },
   ...pick("data", "max-tokens", "bptt", "eval-batch-size", "backend", "device", "threads"),
 ];
 
 export const EVAL_HELP = helpText(
-  ["rnnlm eval --checkpoint DIR [--data FILE|DIR] [--backend HINTS]"],
+  ["rnnlm eval --checkpoint DIR [--which best|last|both] [--data FILE|DIR] [--backend HINTS]"],
   "Prints the perplexity of a checkpoint on every split of the corpus (train for a single file;\n" +
-    "valid and test for a folder). --data defaults to the corpus the run was trained on; its\n" +
-    "vocabulary must fit the checkpoint's.",
+    "valid and test for a folder): a run folder's best/ by default, its last/ or both with\n" +
+    "--which. --data defaults to the corpus the run was trained on; its vocabulary must fit the\n" +
+    "checkpoint's.",
   EVAL_FLAGS,
 );
+
+/** The checkpoint folders `--checkpoint` and `--which` name, in the order they are printed. */
+async function checkpointsToEvaluate(path: string, which: string | undefined): Promise<string[]> {
+  if (which === undefined) return [await findCheckpoint(path, "--checkpoint", ["best", "last"])];
+  if (await isCheckpointFolder(path)) {
+    throw new UsageError(
+      `--which ${which} needs a run folder, but --checkpoint ${path} is one checkpoint`,
+      `pass the run folder (the --save DIR of rnnlm train), or drop --which`,
+    );
+  }
+  const run = runFolder(path);
+  const wanted = which === "both" ? (["best", "last"] as const) : ([which as "best" | "last"] as const);
+  const dirs: string[] = [];
+  for (const name of wanted) {
+    if (!(await isCheckpointFolder(run[name]))) {
+      throw new UsageError(
+        `--checkpoint ${path} has no ${name}/ checkpoint`,
+        name === "best"
+          ? "best/ is written when a run with validation data improves; use --which last"
+          : 'pass a run folder written by "rnnlm train --save DIR"',
+      );
+    }
+    dirs.push(run[name]);
+  }
+  return dirs;
+}
 
 /** `rnnlm eval`. */
 export async function evalCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
@@ -41,31 +74,34 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
     throw new UsageError("rnnlm eval needs --checkpoint DIR", "pass the run folder written by rnnlm train --save DIR");
   }
   const flags = configLayerFromFlags(values, "eval");
-  const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
-  const checkpoint = await loadCheckpoint(dir);
-  const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
-  const codec = TextCodec.fromJSON(checkpoint.codec);
-  const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+  const which = typeof values.which === "string" ? values.which : undefined;
+  const dirs = await checkpointsToEvaluate(values.checkpoint, which);
   // Evaluation needs only forward passes, so inference-only devices (onnx:cuda) work too.
   const runtime = await loadBackend(
     backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }),
     "infer",
     threadsOf(flags.threads, ctx.env),
   );
-  const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
-  const epoch = checkpoint.trainer?.epoch;
-  ctx.stdout.write(
-    `checkpoint ${dir}${epoch === undefined ? "" : ` (epoch ${epoch})`} on ${runtime.id}, data ${config.data}\n`,
-  );
-  const splits = [
-    ["valid", corpus.valid],
-    ["test", corpus.test],
-  ] as const;
-  const present = splits.filter(([, ids]) => ids !== null);
-  for (const [name, ids] of present.length > 0 ? present : [["train", corpus.train] as const]) {
-    const ppl = await evaluatePerplexity(model, evalSource(config, ids as Int32Array));
-    ctx.stdout.write(`| ${name} ppl ${ppl.toFixed(4)} | ${name} loss ${Math.log(ppl).toFixed(4)} |\n`);
+  for (const dir of dirs) {
+    const checkpoint = await loadCheckpoint(dir);
+    const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
+    const codec = TextCodec.fromJSON(checkpoint.codec);
+    const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+    const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
+    const epoch = checkpoint.trainer?.epoch;
+    ctx.stdout.write(
+      `checkpoint ${dir}${epoch === undefined ? "" : ` (epoch ${epoch})`} on ${runtime.id}, data ${config.data}\n`,
+    );
+    const splits = [
+      ["valid", corpus.valid],
+      ["test", corpus.test],
+    ] as const;
+    const present = splits.filter(([, ids]) => ids !== null);
+    for (const [name, ids] of present.length > 0 ? present : [["train", corpus.train] as const]) {
+      const ppl = await evaluatePerplexity(model, evalSource(config, ids as Int32Array));
+      ctx.stdout.write(`| ${name} ppl ${ppl.toFixed(4)} | ${name} loss ${Math.log(ppl).toFixed(4)} |\n`);
+    }
+    model.dispose();
   }
-  model.dispose();
   return 0;
 }

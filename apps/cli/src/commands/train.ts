@@ -160,6 +160,8 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   const run = runFolder(config.save as string);
   const out = ctx.stdout;
   const threads = threadsOf(config.threads, ctx.env);
+  // Checked before the data loads, so a bad schedule fails fast.
+  const schedule = scheduleOf(config);
 
   const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
@@ -229,7 +231,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
       valid,
       test,
       epochs: config.epochs,
-      schedule: scheduleOf(config),
+      schedule,
       ...(checkpoint?.trainer ? { resume: checkpoint.trainer } : {}),
       signal: ctx.interrupts?.signal,
       onEvent: reporter.onEvent,

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { scheduleOf } from "./model-spec-of.js";
+import { resolveRunConfig } from "./run-config.js";
+import { UsageError } from "./usage-error.js";
+
+describe("scheduleOf", () => {
+  it("maps --schedule, --lr-decay and --max-epoch onto core's schedules", () => {
+    expect(scheduleOf(resolveRunConfig({}))).toEqual({ type: "constant" });
+    expect(scheduleOf(resolveRunConfig({ schedule: "plateau" }))).toEqual({ type: "plateau", factor: 0.25, minLr: 0 });
+    expect(scheduleOf(resolveRunConfig({ schedule: "plateau", lrDecay: 0.5 }))).toEqual({
+      type: "plateau",
+      factor: 0.5,
+      minLr: 0,
+    });
+    expect(scheduleOf(resolveRunConfig({ schedule: "step", maxEpoch: 4 }))).toEqual({
+      type: "step",
+      maxEpoch: 4,
+      decay: 0.5,
+    });
+    expect(scheduleOf(resolveRunConfig({ schedule: "step", maxEpoch: 6, lrDecay: 0.8 }))).toEqual({
+      type: "step",
+      maxEpoch: 6,
+      decay: 0.8,
+    });
+  });
+
+  it("names the missing or useless flag", () => {
+    expect(() => scheduleOf(resolveRunConfig({ schedule: "step" }))).toThrow(UsageError);
+    expect(() => scheduleOf(resolveRunConfig({ schedule: "step" }))).toThrow(/--max-epoch/);
+    expect(() => scheduleOf(resolveRunConfig({ schedule: "plateau", lrDecay: 1 }))).toThrow(/--lr-decay 1/);
+  });
+});
