@@ -3,7 +3,7 @@
  * names (`parameterNames(spec)`, PyTorch layout and gate order), so weights need no permuting.
  * - inputs: `ids` int32 (steps·batch) and `targets` int32 (steps·batch, 1), time-major;
  *   `h0`/`c0` (layers, batch, hidden); dropout masks; `lr` and Adam's step scalars;
- *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`.
+ *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`, `square_avg.<p>`.
  * - outputs: `logits`, `loss` (scalar), `hn`/`cn`, `grad_norm`, `grad.<p>`, `new.<p>` and
  *   `new.<buffer>` (the updated parameters and buffers).
  */
