@@ -92,7 +92,20 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
     placeholder: "N|all",
     help: "keep the first N tokens of each split",
   },
-  { flag: "optimizer", key: "optimizer", type: "choice", choices: ["sgd", "adam"], help: "optimizer" },
+  {
+    flag: "optimizer",
+    key: "optimizer",
+    type: "choice",
+    choices: ["sgd", "adam", "rmsprop"],
+    help: "optimizer (PyTorch's SGD, Adam, RMSprop)",
+  },
+  {
+    flag: "alpha",
+    key: "alpha",
+    type: "number",
+    placeholder: "A",
+    help: "RMSprop smoothing constant (char-rnn decay_rate); default 0.99",
+  },
   {
     flag: "backend",
     key: "backend",

@@ -45,9 +45,18 @@ export function modelSpecOf(config: RunConfig, vocabSize: number): ModelSpec {
 
 /** Optimizer, clipping and dropout seed of a run configuration. */
 export function trainingOptionsOf(config: RunConfig): TrainingOptions {
+  if (config.alpha !== null && config.optimizer !== "rmsprop") {
+    throw new UsageError(
+      `--alpha ${config.alpha} is RMSprop's smoothing constant, but the optimizer is ${config.optimizer}`,
+      "add --optimizer rmsprop, or drop --alpha",
+    );
+  }
   try {
     return parseTrainingOptions({
-      optimizer: { type: config.optimizer, lr: config.lr },
+      optimizer:
+        config.optimizer === "rmsprop"
+          ? { type: "rmsprop", lr: config.lr, ...(config.alpha === null ? {} : { alpha: config.alpha }) }
+          : { type: config.optimizer, lr: config.lr },
       clip: config.clip === 0 ? null : config.clip,
       seed: config.seed,
     });

@@ -43,7 +43,9 @@ export const runConfigFields = {
   sampling: z.enum(["random", "sequential", "bptt"]).nullable(),
   /** Keep the first N tokens of each split (null: all). */
   maxTokens: positiveInt.nullable(),
-  optimizer: z.enum(["sgd", "adam"]),
+  optimizer: z.enum(["sgd", "adam", "rmsprop"]),
+  /** RMSprop's smoothing constant α (char-rnn's `decay_rate`); null: PyTorch's 0.99. */
+  alpha: z.number().min(0).lt(1).nullable(),
   /** Backend hints (`auto`, `tfjs:wasm`, `reference`, …); null: `RNNLM_BACKEND`, then `auto`. */
   backend: z.string().min(1).nullable(),
   /** Appended to a backend given without a device (`tfjs` + `wasm` → `tfjs:wasm`). */
@@ -108,6 +110,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   sampling: null,
   maxTokens: null,
   optimizer: "sgd",
+  alpha: null,
   backend: null,
   device: null,
   save: null,
