@@ -1,4 +1,5 @@
 import { CELLS, INIT_SCHEMES } from "@rnnlm/core";
+import { TEXT_CLEANINGS } from "@rnnlm/data";
 import type { FlagDef } from "./flag-def.js";
 import { LOSS_REDUCTIONS } from "./run-config.js";
 
@@ -16,6 +17,35 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
     help: "a text file, a folder with train/valid/test files (ptb.*.txt, wiki.*.tokens), or `timemachine`",
   },
   { flag: "level", key: "level", type: "choice", choices: ["char", "word"], help: "tokens: characters or words" },
+  {
+    flag: "clean",
+    key: "clean",
+    type: "choice",
+    choices: [...TEXT_CLEANINGS],
+    help: "text cleaning: none (as written, newlines kept), lower, d2l (letters only); default d2l for timemachine, none otherwise",
+  },
+  {
+    flag: "valid-fraction",
+    key: "validFraction",
+    type: "number",
+    placeholder: "F",
+    help: "one-file corpus: the last F of the text validates (0 ≤ F < 1; 0 = no split)",
+  },
+  {
+    flag: "max-vocab",
+    key: "maxVocab",
+    type: "int",
+    nullWords: ["all"],
+    placeholder: "N|all",
+    help: "keep the N most frequent tokens (<unk> included); the rest become <unk>",
+  },
+  {
+    flag: "min-count",
+    key: "minCount",
+    type: "int",
+    placeholder: "K",
+    help: "tokens seen fewer than K times become <unk>",
+  },
   {
     flag: "model",
     aliases: ["cell"],
@@ -63,7 +93,20 @@ export const CONFIG_FLAGS: readonly FlagDef[] = [
     placeholder: "N|all",
     help: "keep the first N tokens of each split",
   },
-  { flag: "optimizer", key: "optimizer", type: "choice", choices: ["sgd", "adam"], help: "optimizer" },
+  {
+    flag: "optimizer",
+    key: "optimizer",
+    type: "choice",
+    choices: ["sgd", "adam", "rmsprop"],
+    help: "optimizer (PyTorch's SGD, Adam, RMSprop)",
+  },
+  {
+    flag: "alpha",
+    key: "alpha",
+    type: "number",
+    placeholder: "A",
+    help: "RMSprop smoothing constant (char-rnn decay_rate); default 0.99",
+  },
   {
     flag: "backend",
     key: "backend",

@@ -1,5 +1,13 @@
 import { stat } from "node:fs/promises";
-import { type Corpus, loadCorpusFolder, loadTextFile, loadTimeMachine, type TextCodec } from "@rnnlm/data";
+import {
+  type Corpus,
+  loadCorpusFolder,
+  loadTextFile,
+  loadTimeMachine,
+  type TextCleaning,
+  type TextCodec,
+} from "@rnnlm/data";
+import type { RunConfig } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
 /** The corpus shipped with `@rnnlm/data`, accepted as `--data timemachine`. */
@@ -10,6 +18,13 @@ export interface CorpusRequest {
   readonly data: string | null;
   readonly level: "char" | "word" | null;
   readonly maxTokens: number | null;
+  /** null: `d2l` for `timemachine`, `none` for anything else (ignored with a `codec`). */
+  readonly clean: TextCleaning | null;
+  /** The last fraction of a one-file corpus validates; 0 = no split. */
+  readonly validFraction: number;
+  /** Vocabulary cap (`<unk>` included) and minimum count for a new vocabulary. */
+  readonly maxVocab: number | null;
+  readonly minCount: number;
   /** A checkpoint's codec: the corpus is encoded with it, and must fit its vocabulary. */
   readonly codec?: TextCodec;
 }
@@ -35,15 +50,38 @@ async function loadFresh(request: CorpusRequest): Promise<Corpus> {
   const tokenizer = request.codec?.tokenizer;
   const level = tokenizer?.kind ?? request.level ?? undefined;
   const kind = await kindOf(data);
-  if (kind === null && data === TIME_MACHINE) return loadTimeMachine({ level: level ?? "char", maxTokens });
+  const vocabOptions = {
+    ...(request.maxVocab === null ? {} : { maxSize: request.maxVocab }),
+    ...(request.minCount > 1 ? { minFreq: request.minCount } : {}),
+  };
+  const validFraction = request.validFraction;
+  if (kind === null && data === TIME_MACHINE) {
+    const clean = tokenizer?.toJSON().clean ?? request.clean ?? "d2l";
+    return loadTimeMachine({ level: level ?? "char", clean, maxTokens, validFraction, ...vocabOptions });
+  }
   if (kind === null) {
     throw new UsageError(
       `--data ${data} does not exist`,
       `pass an existing text file, a folder with train.txt/valid.txt/test.txt, or "${TIME_MACHINE}"`,
     );
   }
-  const options = { maxTokens, ...(tokenizer ? { tokenizer } : level ? { level } : {}) };
-  return kind === "folder" ? loadCorpusFolder(data, options) : loadTextFile(data, options);
+  const options = {
+    maxTokens,
+    ...vocabOptions,
+    ...(tokenizer
+      ? { tokenizer }
+      : { ...(level ? { level } : {}), ...(request.clean ? { clean: request.clean } : {}) }),
+  };
+  if (kind === "folder") {
+    if (validFraction > 0) {
+      throw new UsageError(
+        `--valid-fraction ${validFraction} splits one text file, but --data ${data} is a folder with its own splits`,
+        "drop --valid-fraction (the folder's valid.txt validates), or point --data at one text file",
+      );
+    }
+    return loadCorpusFolder(data, options);
+  }
+  return loadTextFile(data, { ...options, validFraction });
 }
 
 /**
@@ -76,4 +114,17 @@ function encodeWith(corpus: Corpus, codec: TextCodec, data: string): Corpus {
 export async function loadCorpus(request: CorpusRequest): Promise<Corpus> {
   const corpus = await loadFresh(request);
   return request.codec ? encodeWith(corpus, request.codec, request.data ?? "") : corpus;
+}
+
+/** The corpus keys of a run configuration. */
+export function corpusRequestOf(config: RunConfig): Omit<CorpusRequest, "codec"> {
+  return {
+    data: config.data,
+    level: config.level,
+    maxTokens: config.maxTokens,
+    clean: config.clean,
+    validFraction: config.validFraction,
+    maxVocab: config.maxVocab,
+    minCount: config.minCount,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scheduleOf } from "./model-spec-of.js";
+import { scheduleOf, trainingOptionsOf } from "./model-spec-of.js";
 import { resolveRunConfig } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
@@ -28,5 +28,26 @@ describe("scheduleOf", () => {
     expect(() => scheduleOf(resolveRunConfig({ schedule: "step" }))).toThrow(UsageError);
     expect(() => scheduleOf(resolveRunConfig({ schedule: "step" }))).toThrow(/--max-epoch/);
     expect(() => scheduleOf(resolveRunConfig({ schedule: "plateau", lrDecay: 1 }))).toThrow(/--lr-decay 1/);
+  });
+});
+
+describe("trainingOptionsOf: RMSprop", () => {
+  it("passes --alpha to RMSprop and keeps PyTorch's defaults otherwise", () => {
+    expect(trainingOptionsOf(resolveRunConfig({ optimizer: "rmsprop", lr: 0.002, alpha: 0.95 })).optimizer).toEqual({
+      type: "rmsprop",
+      lr: 0.002,
+      alpha: 0.95,
+      eps: 1e-8,
+      weightDecay: 0,
+    });
+    expect(trainingOptionsOf(resolveRunConfig({ optimizer: "rmsprop", lr: 0.01 })).optimizer).toMatchObject({
+      alpha: 0.99,
+    });
+  });
+
+  it("rejects --alpha with another optimizer", () => {
+    expect(() => trainingOptionsOf(resolveRunConfig({ optimizer: "adam", alpha: 0.9 }))).toThrow(
+      /--alpha 0\.9 is RMSprop/,
+    );
   });
 });

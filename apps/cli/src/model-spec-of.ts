@@ -88,9 +88,18 @@ export function effectiveOptimization(config: RunConfig): EffectiveOptimization 
 /** Optimizer, clipping and dropout seed of a run configuration (lr and clip made effective). */
 export function trainingOptionsOf(config: RunConfig): TrainingOptions {
   const { lr, clip } = effectiveOptimization(config);
+  if (config.alpha !== null && config.optimizer !== "rmsprop") {
+    throw new UsageError(
+      `--alpha ${config.alpha} is RMSprop's smoothing constant, but the optimizer is ${config.optimizer}`,
+      "add --optimizer rmsprop, or drop --alpha",
+    );
+  }
   try {
     return parseTrainingOptions({
-      optimizer: { type: config.optimizer, lr },
+      optimizer:
+        config.optimizer === "rmsprop"
+          ? { type: "rmsprop", lr, ...(config.alpha === null ? {} : { alpha: config.alpha }) }
+          : { type: config.optimizer, lr },
       clip: clip === 0 ? null : clip,
       seed: config.seed,
     });

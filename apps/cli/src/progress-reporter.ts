@@ -1,5 +1,6 @@
 import type { TrainEvent } from "@rnnlm/core";
 import type { CliOutput } from "./cli-output.js";
+import { formatPerplexity, lossFigures } from "./loss-figures.js";
 
 export interface ProgressOptions {
   /** Total epochs of the run. */
@@ -8,6 +9,8 @@ export interface ProgressOptions {
   readonly logInterval: number;
   /** Current learning rate, for the log lines. */
   readonly learningRate: () => number;
+  /** Character tokens: validation lines add bits per character. */
+  readonly charLevel?: boolean;
   /** Milliseconds between redraws of the bar (default 100). */
   readonly redrawMs?: number;
 }
@@ -25,9 +28,7 @@ function rate(tokensPerSecond: number): string {
   return tokensPerSecond >= 1000 ? `${(tokensPerSecond / 1000).toFixed(1)}k` : tokensPerSecond.toFixed(0);
 }
 
-function ppl(value: number): string {
-  return value >= 1e5 ? value.toExponential(2) : value.toFixed(2);
-}
+const ppl = formatPerplexity;
 
 /**
  * Shows training progress: on a terminal a live bar per epoch (batches, loss, perplexity,
@@ -88,7 +89,9 @@ export class ProgressReporter {
     this.clearBar();
     const r = event.record;
     const valid =
-      r.validPerplexity === null ? "" : ` | valid ppl ${ppl(r.validPerplexity)}${event.improved ? " *" : ""}`;
+      r.validPerplexity === null
+        ? ""
+        : ` | ${lossFigures("valid", r.validPerplexity, this.options.charLevel ?? false)}${event.improved ? " *" : ""}`;
     this.out.write(
       `| end of epoch ${String(r.epoch).padStart(this.epochWidth)} | time: ${r.seconds.toFixed(1)}s | lr ${r.learningRate.toPrecision(4)} | ` +
         `train ppl ${ppl(r.trainPerplexity)}${valid} | ${rate(r.tokensPerSecond)} tok/s\n`,

@@ -20,6 +20,14 @@ export const runConfigFields = {
   data: z.string().min(1).nullable(),
   /** `char` or `word`; null: `char` for a file or `timemachine`, `word` for a folder. */
   level: z.enum(["char", "word"]).nullable(),
+  /** Text cleaning; null: `d2l` for `timemachine`, `none` (the text as written) otherwise. */
+  clean: z.enum(["none", "lower", "d2l"]).nullable(),
+  /** One-file corpora: the last fraction of the tokens validates (contiguous tail); 0 = none. */
+  validFraction: z.number().min(0).lt(1),
+  /** At most this many tokens in a new vocabulary (`<unk>` included); null: no cap. */
+  maxVocab: z.number().int().min(2).nullable(),
+  /** Tokens seen fewer times than this map to `<unk>` in a new vocabulary (0, 1: keep all). */
+  minCount: z.number().int().min(0),
   model: z.preprocess(normalizeCell, z.enum(CELLS)),
   /** Embedding size; 0 = one-hot input (d2l). */
   emsize: z.number().int().min(0),
@@ -39,7 +47,9 @@ export const runConfigFields = {
   sampling: z.enum(["random", "sequential", "bptt"]).nullable(),
   /** Keep the first N tokens of each split (null: all). */
   maxTokens: positiveInt.nullable(),
-  optimizer: z.enum(["sgd", "adam"]),
+  optimizer: z.enum(["sgd", "adam", "rmsprop"]),
+  /** RMSprop's smoothing constant α (char-rnn's `decay_rate`); null: PyTorch's 0.99. */
+  alpha: z.number().min(0).lt(1).nullable(),
   /** Backend hints (`auto`, `tfjs:wasm`, `reference`, …); null: `RNNLM_BACKEND`, then `auto`. */
   backend: z.string().min(1).nullable(),
   /** Appended to a backend given without a device (`tfjs` + `wasm` → `tfjs:wasm`). */
@@ -97,6 +107,10 @@ export const configFileSchema = runConfigSchema
 export const DEFAULT_CONFIG: RunConfig = {
   data: null,
   level: null,
+  clean: null,
+  validFraction: 0,
+  maxVocab: null,
+  minCount: 0,
   model: "lstm" satisfies Cell,
   emsize: 0,
   nhid: 256,
@@ -112,6 +126,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   sampling: null,
   maxTokens: null,
   optimizer: "sgd",
+  alpha: null,
   backend: null,
   device: null,
   threads: null,

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -211,15 +211,77 @@ describe("word-level run with the step schedule, then eval of best/ and last/", 
   });
 });
 
-describe("bad input: one line on stderr, exit 2", () => {
-  const expectBadInput = (run: { code: number | null; stderr: string }, pattern: RegExp): void => {
-    const lines = errorLines(run.stderr);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(pattern);
-    expect(lines[0]).toContain("; ");
-    expect(run.code).toBe(2);
-  };
+describe("your own text: raw characters, a validation tail, bits per character", () => {
+  const play = "KING: Hark!\nQueen, 2 knights ride.\n\nKING: Ride on.\n".repeat(30);
 
+  it("keeps case, punctuation and newlines, validates on the last 10 %, reports loss, ppl and bpc", async () => {
+    await writeFile(join(dir, "play.txt"), play.replace(/\n/g, "\r\n"));
+    const run = await cli([
+      ...["train", "--config", "tiny", "--data", "play.txt", "--valid-fraction", "0.1", "--nhid", "24"],
+      ...["--epochs", "2", "--save", "play", "--backend", "reference", "--log-interval", "0"],
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const chars = [...play];
+    const train = Math.floor(chars.length * 0.9);
+    expect(run.stdout).toContain(`data: ${train} train / ${chars.length - train} valid tokens, char-level`);
+    expect(run.stdout).toContain(`vocabulary ${new Set(chars).size + 1}`);
+    expect(run.stdout).toMatch(/\| valid loss (\d\.\d{3}) \| valid ppl [\d.]+ \| valid bpc \d\.\d{3} \*/);
+    const [, loss, ppl, bpc] =
+      run.stdout.match(/valid loss ([\d.]+) \| valid ppl ([\d.]+) \| valid bpc ([\d.]+)/) ?? [];
+    expect(Math.abs(Number(loss) - Math.log(Number(ppl)))).toBeLessThan(2e-3);
+    expect(Math.abs(Number(bpc) - Number(loss) / Math.LN2)).toBeLessThan(2e-3);
+    expect(existsSync(join(dir, "play/best/config.json"))).toBe(true);
+    const saved = JSON.parse(await readFile(join(dir, "play/last/config.json"), "utf8"));
+    expect(saved.codec.tokenizer).toEqual({ kind: "char", clean: "none", keepNewlines: true });
+    const evaluated = await cli(["eval", "--checkpoint", "play", "--backend", "reference"]);
+    expect(evaluated.stdout).toMatch(/\| valid loss \d\.\d{4} \| valid ppl \d+\.\d{4} \| valid bpc \d\.\d{4} \|/);
+  });
+
+  it("generation streams a prefix's line breaks and the model's own", async () => {
+    const run = await cli([
+      ...["generate", "--checkpoint", "play", "--prefix", "KING: Hark!\nQueen", "--length", "40"],
+      ...["--backend", "reference"],
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith("KING: Hark!\nQueen")).toBe(true);
+    expect([...run.stdout.replace(/\n$/, "")].length).toBe("KING: Hark!\nQueen".length + 40);
+  });
+
+  it("bad values of the new flags end in one clear line", async () => {
+    const train = ["train", "--data", "play.txt", "--save", "bad"];
+    const cases: [string[], RegExp][] = [
+      [["--valid-fraction", "1"], /--valid-fraction 1 is invalid/],
+      [["--valid-fraction", "x"], /--valid-fraction expects a number/],
+      [["--clean", "upper"], /--clean must be one of none, lower, d2l/],
+      [["--max-vocab", "1"], /--max-vocab 1 is invalid/],
+      [["--min-count", "1.5"], /--min-count expects an integer/],
+      [["--data", "ab", "--valid-fraction", "0.1"], /does not exist/],
+    ];
+    await mkdir(join(dir, "folder"), { recursive: true });
+    await writeFile(join(dir, "folder/train.txt"), "a b\n");
+    await writeFile(join(dir, "tiny.txt"), "abc\n");
+    cases.push(
+      [
+        ["--data", "folder", "--valid-fraction", "0.1"],
+        /--valid-fraction 0\.1 splits one text file, but --data folder is a folder/,
+      ],
+      [["--data", "tiny.txt", "--valid-fraction", "0.1"], /splits 4 tokens into 3 train and 1 validation tokens/],
+    );
+    const runs = await Promise.all(cases.map(([args]) => cli([...train, ...args])));
+    for (const [i, run] of runs.entries()) expectBadInput(run, cases[i][1]);
+  });
+});
+
+const expectBadInput = (run: { code: number | null; stderr: string }, pattern: RegExp): void => {
+  const lines = errorLines(run.stderr);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines[0]).toContain("; ");
+  expect(run.code).toBe(2);
+};
+
+describe("bad input: one line on stderr, exit 2", () => {
   it("unknown flag", async () => {
     expectBadInput(await cli(["train", "--bogus", "1"]), /unknown flag --bogus/);
   });
@@ -317,7 +379,7 @@ describe("bad input: one line on stderr, exit 2", () => {
     expect(trained.code).toBe(0);
     expectBadInput(
       await cli(["eval", "--checkpoint", "ab", "--data", "timemachine", "--backend", "reference"]),
-      /vocabulary of the checkpoint \(4 tokens\) does not match --data timemachine/,
+      /vocabulary of the checkpoint \(5 tokens\) does not match --data timemachine/,
     );
   });
 

@@ -4,7 +4,7 @@ For every case: builds PyTorch's word_language_model RNNModel layout (nn.Embeddi
 one-hot input, nn.RNN/GRU/LSTM, nn.Linear decoder, tied weights sharing one Parameter),
 loads weights.safetensors and state.safetensors, and recomputes logits, final states, the
 mean cross-entropy, its gradients, and `trainSteps` steps of clip_grad_norm_ + torch.optim
-SGD/Adam, comparing each with expected.safetensors / case.json.
+SGD/Adam/RMSprop, comparing each with expected.safetensors / case.json.
 
     python packages/backend-reference/scripts/check-fixtures-pytorch.py [--float32] [fixtures/conformance]
 
@@ -112,6 +112,10 @@ def check_case(folder):
     if opt["type"] == "sgd":
         optimizer = torch.optim.SGD(
             model.parameters(), lr=opt["lr"], momentum=opt["momentum"], weight_decay=opt["weightDecay"]
+        )
+    elif opt["type"] == "rmsprop":
+        optimizer = torch.optim.RMSprop(
+            model.parameters(), lr=opt["lr"], alpha=opt["alpha"], eps=opt["eps"], weight_decay=opt["weightDecay"]
         )
     else:
         optimizer = torch.optim.Adam(

@@ -108,6 +108,15 @@ export function conformanceCaseDefinitions(): CaseDefinition[] {
       trainSteps: 3,
       note: `Adam lr 0.01, clip ${CLIP} (active), 3 steps`,
     },
+    {
+      name: "lstm-l2-onehot-rmsprop",
+      cell: "lstm",
+      layers: 2,
+      input: "onehot",
+      training: { optimizer: { type: "rmsprop", lr: 0.002, alpha: 0.95, weightDecay: 0.01 }, clip: CLIP },
+      trainSteps: 3,
+      note: `RMSprop lr 0.002 alpha 0.95 (char-rnn) weight decay 0.01, clip ${CLIP} (active), 3 steps`,
+    },
   ];
   return [...out, ...variants];
 }

@@ -10,6 +10,8 @@ import type { Parameters } from "./parameters.js";
  * Adam (`torch.optim.Adam`, no AMSGrad, L2 weight decay added to g):
  *     step ← step + 1;  g ← g + weightDecay·w;  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
  *     w ← w − (lr / (1 − β1^step)) · m / (√v / √(1 − β2^step) + eps).
+ * RMSprop (`torch.optim.RMSprop`, no momentum, not centered):
+ *     g ← g + weightDecay·w;  v ← α·v + (1 − α)·g²;  w ← w − lr·g / (√v + eps).
  */
 export class OptimizerState {
   readonly spec: OptimizerSpec;
@@ -18,6 +20,7 @@ export class OptimizerState {
   private momentum: Parameters = {};
   private expAvg: Parameters = {};
   private expAvgSq: Parameters = {};
+  private squareAvg: Parameters = {};
   private step = 0;
 
   constructor(spec: OptimizerSpec, params: Parameters, names: readonly string[]) {
@@ -31,6 +34,7 @@ export class OptimizerState {
         this.expAvg[name] = new Float64Array(n);
         this.expAvgSq[name] = new Float64Array(n);
       }
+      if (spec.type === "rmsprop") this.squareAvg[name] = new Float64Array(n);
     }
   }
 
@@ -51,6 +55,13 @@ export class OptimizerState {
           }
           w[i] -= this.lr * d;
         }
+      } else if (spec.type === "rmsprop") {
+        const v = this.squareAvg[name];
+        for (let i = 0; i < w.length; i++) {
+          const d = g[i] + spec.weightDecay * w[i];
+          v[i] = spec.alpha * v[i] + (1 - spec.alpha) * d * d;
+          w[i] -= (this.lr * d) / (Math.sqrt(v[i]) + spec.eps);
+        }
       } else {
         const m = this.expAvg[name];
         const v = this.expAvgSq[name];
@@ -66,12 +77,16 @@ export class OptimizerState {
     }
   }
 
-  /** Buffers keyed `momentum.<param>`, `exp_avg.<param>`, `exp_avg_sq.<param>`, and `step` for Adam. */
+  /**
+   * Buffers keyed `momentum.<param>`, `exp_avg.<param>`, `exp_avg_sq.<param>`, and `step` for
+   * Adam, `square_avg.<param>` for RMSprop (PyTorch's state names).
+   */
   buffers(): Record<string, Float64Array> {
     const out: Record<string, Float64Array> = {};
     for (const [name, a] of Object.entries(this.momentum)) out[`momentum.${name}`] = a.slice();
     for (const [name, a] of Object.entries(this.expAvg)) out[`exp_avg.${name}`] = a.slice();
     for (const [name, a] of Object.entries(this.expAvgSq)) out[`exp_avg_sq.${name}`] = a.slice();
+    for (const [name, a] of Object.entries(this.squareAvg)) out[`square_avg.${name}`] = a.slice();
     if (this.spec.type === "adam") out.step = Float64Array.of(this.step);
     return out;
   }
@@ -107,13 +122,20 @@ export class OptimizerState {
       } else {
         const [kind, ...rest] = key.split(".");
         const name = rest.join(".");
-        const target = kind === "momentum" ? this.momentum : kind === "exp_avg" ? this.expAvg : this.expAvgSq;
+        const targets: Record<string, Parameters> = {
+          momentum: this.momentum,
+          exp_avg: this.expAvg,
+          exp_avg_sq: this.expAvgSq,
+          square_avg: this.squareAvg,
+        };
+        const target = targets[kind];
         target[name] = Float64Array.from(given);
       }
     }
   }
 
   private describe(): string {
-    return this.spec.type === "sgd" ? `SGD (momentum ${this.spec.momentum})` : "Adam";
+    if (this.spec.type === "sgd") return `SGD (momentum ${this.spec.momentum})`;
+    return this.spec.type === "adam" ? "Adam" : "RMSprop";
   }
 }

@@ -150,6 +150,35 @@ describe("trainStep: clipping and optimizers against hand-computed updates", () 
     expect(state.step.shape).toEqual([1]);
   });
 
+  it("RMSprop with weight decay over two steps (PyTorch: v = α·v + (1−α)·g², w −= lr·g/(√v + eps))", async () => {
+    const [lr, alpha, eps, wd] = [0.002, 0.95, 1e-8, 0.01];
+    const m = model({ optimizer: { type: "rmsprop", lr, alpha, eps, weightDecay: wd }, clip: 0.05 });
+    let w = await weights(m);
+    const sq: Record<string, Float64Array> = {};
+    for (const k of parameterNames(spec)) sq[k] = new Float64Array(w[k].length);
+    for (let t = 1; t <= 2; t++) {
+      const g = await grads(m);
+      const scale = Math.min(1, 0.05 / (norm(g) + 1e-6));
+      await m.trainStep(batch, m.beginState(batch.batch));
+      const next: Record<string, Float64Array> = {};
+      for (const k of parameterNames(spec)) {
+        next[k] = w[k].map((wi, i) => {
+          const d = g[k][i] * scale + wd * wi;
+          sq[k][i] = alpha * sq[k][i] + (1 - alpha) * d * d;
+          return wi - (lr * d) / (Math.sqrt(sq[k][i]) + eps);
+        });
+      }
+      w = next;
+      expectAllClose(await weights(m), w);
+    }
+    const state = await m.getOptimizerState();
+    expect(Object.keys(state).sort()).toEqual(
+      parameterNames(spec)
+        .map((k) => `square_avg.${k}`)
+        .sort(),
+    );
+  });
+
   it("getOptimizerState/setOptimizerState resume exactly", async () => {
     const training = { optimizer: { type: "adam" as const, lr: 0.01 }, clip: 1 };
     const a = model(training);

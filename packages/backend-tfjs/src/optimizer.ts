@@ -14,6 +14,7 @@ export interface UpdateResult {
  * - SGD: g += wd·w; with momentum buf = m·buf + g (buf = g on the first step); w −= lr·buf.
  * - Adam: g += wd·w; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; t += 1;
  *   w −= (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + eps).
+ * - RMSprop: g += wd·w; v = α·v + (1−α)·g²; w −= lr·g/(√v + eps).
  * `step` for Adam is kept on the host in `buffers` as a [1]-shaped tensor.
  */
 export function applyUpdate(
@@ -40,6 +41,13 @@ export function applyUpdate(
         g = buf;
       }
       nextParams.set(name, tf.sub(w, tf.mul(g, lrT)));
+    } else if (spec.type === "rmsprop") {
+      const key = `square_avg.${name}`;
+      const vPrev = buffers.get(key) ?? tf.zerosLike(w);
+      const v = tf.add(tf.mul(vPrev, tf.scalar(spec.alpha)), tf.mul(tf.square(g), tf.scalar(1 - spec.alpha)));
+      const denom = tf.add(tf.sqrt(v), tf.scalar(spec.eps));
+      nextParams.set(name, tf.sub(w, tf.mul(tf.div(g, denom), lrT)));
+      nextBuffers.set(key, v);
     } else {
       const mPrev = buffers.get(`exp_avg.${name}`) ?? tf.zerosLike(w);
       const vPrev = buffers.get(`exp_avg_sq.${name}`) ?? tf.zerosLike(w);

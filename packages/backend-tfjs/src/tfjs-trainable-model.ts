@@ -212,7 +212,14 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
   private expectedBuffers(): Map<string, readonly number[]> {
     const shapes = new Map<string, readonly number[]>();
     const opt = this.training.optimizer;
-    const prefixes = opt.type === "adam" ? ["exp_avg", "exp_avg_sq"] : opt.momentum > 0 ? ["momentum"] : [];
+    const prefixes =
+      opt.type === "adam"
+        ? ["exp_avg", "exp_avg_sq"]
+        : opt.type === "rmsprop"
+          ? ["square_avg"]
+          : opt.momentum > 0
+            ? ["momentum"]
+            : [];
     for (const name of parameterNames(this.spec)) {
       const shape = this.params.get(name)?.shape ?? [];
       const canonical = isStoredTransposed(name) ? [shape[1], shape[0]] : shape;

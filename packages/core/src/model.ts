@@ -80,7 +80,7 @@ export interface TrainableModel extends Model {
   readonly learningRate: number;
   setLearningRate(lr: number): void;
   /**
-   * Optimizer buffers keyed `momentum.<param>`, `exp_avg.<param>`, `exp_avg_sq.<param>`,
+   * Optimizer buffers keyed `momentum.<param>`, `exp_avg.<param>`, `exp_avg_sq.<param>`, `square_avg.<param>`,
    * plus `step` (shape [1]) for Adam; empty for plain SGD.
    */
   getOptimizerState(): Promise<Weights>;

@@ -25,10 +25,25 @@ export const adamSchema = z
   .strict();
 
 /**
- * Optimizers with PyTorch's update rules: SGD (`buf = m·buf + g; w -= lr·buf`, weight decay
- * added to g) and Adam (bias-corrected, `w -= lr·m̂/(√v̂ + eps)`).
+ * `torch.optim.RMSprop` without momentum or centering (char-rnn's `optim.rmsprop` is the same
+ * update with `alpha` = its `decay_rate`): `v = α·v + (1−α)·g²; w -= lr·g/(√v + eps)`, v from 0.
  */
-export const optimizerSpecSchema = z.discriminatedUnion("type", [sgdSchema, adamSchema]);
+export const rmspropSchema = z
+  .object({
+    type: z.literal("rmsprop"),
+    lr: z.number().positive(),
+    alpha: z.number().min(0).lt(1).default(0.99),
+    eps: z.number().positive().default(1e-8),
+    weightDecay: nonNegative.default(0),
+  })
+  .strict();
+
+/**
+ * Optimizers with PyTorch's update rules: SGD (`buf = m·buf + g; w -= lr·buf`, weight decay
+ * added to g), Adam (bias-corrected, `w -= lr·m̂/(√v̂ + eps)`) and RMSprop
+ * (`w -= lr·g/(√v + eps)`, v the running mean of g²).
+ */
+export const optimizerSpecSchema = z.discriminatedUnion("type", [sgdSchema, adamSchema, rmspropSchema]);
 export type OptimizerSpec = z.output<typeof optimizerSpecSchema>;
 export type OptimizerSpecInput = z.input<typeof optimizerSpecSchema>;
 

@@ -15,9 +15,11 @@ import { WordTokenizer } from "./word-tokenizer.js";
 /** Options every corpus loader takes. */
 export interface CorpusOptions extends VocabOptions {
   /**
-   * `"char"`: {@link CharTokenizer} (d2l cleaning unless `clean` says otherwise), vocabulary
-   * by frequency. `"word"`: {@link WordTokenizer} (`<eos>` per line, no cleaning unless
-   * `clean` says otherwise), vocabulary in first-seen order. `order` overrides the order.
+   * `"char"`: {@link CharTokenizer}, vocabulary by frequency; the text is kept as it is (every
+   * code point, `"\n"` at each line end, `\r\n` read as `\n`) unless `clean` says otherwise
+   * (`"d2l"`: d2l's letters-only lines glued together; `"lower"`: lower case, newlines kept).
+   * `"word"`: {@link WordTokenizer} (`<eos>` per line, no cleaning unless `clean` says
+   * otherwise), vocabulary in first-seen order. `order` overrides the order.
    */
   level?: "char" | "word";
   clean?: TextCleaning;
@@ -37,7 +39,10 @@ export type SplitFile = string | null;
 
 function chooseTokenizer(options: CorpusOptions, level: "char" | "word"): Tokenizer {
   if (options.tokenizer) return options.tokenizer;
-  if (level === "char") return new CharTokenizer({ clean: options.clean ?? "d2l" });
+  if (level === "char") {
+    const clean = options.clean ?? "none";
+    return new CharTokenizer({ clean, keepNewlines: clean !== "d2l" });
+  }
   return new WordTokenizer({ clean: options.clean ?? "none" });
 }
 
@@ -92,7 +97,7 @@ export async function buildCorpus(
     if (ids.length === 0) {
       throw new DataError(
         "ERR_EMPTY_CORPUS",
-        `corpus file ${file} has no tokens${tokenizer.kind === "char" ? " after cleaning" : ""}; point at a non-empty text file`,
+        `corpus file ${file} has no tokens${tokenizer.toJSON().clean === "none" ? "" : " after cleaning"}; point at a non-empty text file`,
       );
     }
     splits.push(ids.toInt32Array());

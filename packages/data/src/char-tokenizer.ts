@@ -25,7 +25,12 @@ export class CharTokenizer implements Tokenizer {
   }
 
   tokenizeLine(line: string, emit: (token: string) => void, terminated: boolean): void {
-    const text = this.clean === "d2l" ? cleanD2l(line, { keepTrailingSpace: !terminated }) : line;
+    const text =
+      this.clean === "d2l"
+        ? cleanD2l(line, { keepTrailingSpace: !terminated })
+        : this.clean === "lower"
+          ? line.toLowerCase()
+          : line;
     if (this.clean === "d2l") {
       // Cleaned text is ASCII: index by code unit, no iterator needed.
       for (let i = 0; i < text.length; i++) emit(text[i]);

@@ -9,13 +9,21 @@ export type { Corpus } from "./corpus.js";
 export { createTokenizer } from "./create-tokenizer.js";
 export { DataError, type DataErrorCode } from "./errors.js";
 export { type CorpusFolderOptions, loadCorpusFolder, loadPtb, splitFileNames } from "./load-corpus-folder.js";
-export { loadTextFile } from "./load-text-file.js";
+export { loadTextFile, splitOneFile, type TextFileOptions, truncateSplits } from "./load-text-file.js";
+export { splitTail, validFractionOf } from "./split-tail.js";
 export { type D2lBatchOptions, RandomBatches } from "./random-batches.js";
 export { SequentialBatches } from "./sequential-batches.js";
 export { TextCodec, type TextCodecJSON } from "./text-codec.js";
 export { loadTimeMachine, type TimeMachineOptions, timeMachinePath } from "./time-machine.js";
 export type { BatchSource, TokenBatch } from "./token-batch.js";
 export { TokenCounter } from "./token-counter.js";
-export type { CharTokenizerSpec, TextCleaning, Tokenizer, TokenizerSpec, WordTokenizerSpec } from "./tokenizer.js";
+export {
+  type CharTokenizerSpec,
+  TEXT_CLEANINGS,
+  type TextCleaning,
+  type Tokenizer,
+  type TokenizerSpec,
+  type WordTokenizerSpec,
+} from "./tokenizer.js";
 export { Vocab, type VocabJSON, type VocabOptions, type VocabOrder } from "./vocab.js";
 export { WordTokenizer, type WordTokenizerOptions } from "./word-tokenizer.js";

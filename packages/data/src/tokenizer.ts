@@ -1,5 +1,11 @@
-/** How lines are cleaned before tokenising: d2l's letters-only cleaning, or not at all. */
-export type TextCleaning = "d2l" | "none";
+/**
+ * How lines are cleaned before tokenising: d2l's letters-only cleaning (`"d2l"`), lower case
+ * only (`"lower"`: every other code point kept), or not at all (`"none"`).
+ */
+export type TextCleaning = "d2l" | "lower" | "none";
+
+/** Every {@link TextCleaning}, for option checks and help texts. */
+export const TEXT_CLEANINGS: readonly TextCleaning[] = ["none", "lower", "d2l"];
 
 /** Serialisable description of a {@link CharTokenizer}. */
 export interface CharTokenizerSpec {

@@ -19,6 +19,11 @@ export interface VocabOptions {
   order?: VocabOrder;
   /** Tokens seen fewer than `minFreq` times are dropped (map to `<unk>`). Default 0. */
   minFreq?: number;
+  /**
+   * At most this many ids, `<unk>` and the reserved tokens included: the most frequent tokens
+   * are kept (ties: the first seen), the rest map to `<unk>`. Default: no limit.
+   */
+  maxSize?: number;
   /** Tokens that always get an id, right after `<unk>` (frequency) or first (first-seen). */
   reserved?: readonly string[];
   /** The unknown token. Default `"<unk>"`. */
@@ -38,6 +43,36 @@ const VOCAB_JSON_HINT =
 
 function invalidJson(problem: string): never {
   throw new DataError("ERR_VOCAB_JSON", `not a vocabulary: ${problem}; ${VOCAB_JSON_HINT}`);
+}
+
+/**
+ * Which tokens get an id: seen at least `minFreq` times, and, under `maxSize`, among the
+ * most frequent that fit next to the always-kept `fixed` tokens (`<unk>`, reserved).
+ */
+function keptTokens(
+  tokens: readonly string[],
+  counts: ArrayLike<number>,
+  minFreq: number,
+  maxSize: number | undefined,
+  fixed: ReadonlySet<string>,
+): Uint8Array {
+  const keep = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) keep[i] = counts[i] >= minFreq ? 1 : 0;
+  if (maxSize === undefined) return keep;
+  if (!Number.isInteger(maxSize) || maxSize < fixed.size) {
+    throw new DataError(
+      "ERR_INVALID_OPTION",
+      `maxSize must be an integer ≥ ${fixed.size} (<unk> and the reserved tokens), got ${String(maxSize)}`,
+    );
+  }
+  let budget = maxSize - fixed.size;
+  const byCount = tokens.map((_, i) => i).sort((a, b) => counts[b] - counts[a]);
+  for (const i of byCount) {
+    if (!keep[i] || fixed.has(tokens[i])) continue;
+    if (budget > 0) budget--;
+    else keep[i] = 0;
+  }
+  return keep;
 }
 
 /** Token ↔ id table. Unknown tokens map to {@link Vocab.unkId}. */
@@ -82,6 +117,7 @@ export class Vocab {
     const minFreq = nonNegativeInteger("minFreq", options.minFreq ?? 0);
     const unk = options.unk ?? "<unk>";
     const reserved = options.reserved ?? [];
+    const keep = keptTokens(tokens, counts, minFreq, options.maxSize, new Set([unk, ...reserved]));
     const list: string[] = [];
     const index = new Map<string, number>();
     const add = (token: string): void => {
@@ -94,10 +130,10 @@ export class Vocab {
       add(unk);
       for (const r of reserved) add(r);
       const byCount = tokens.map((_, i) => i).sort((a, b) => counts[b] - counts[a]);
-      for (const i of byCount) if (counts[i] >= minFreq) add(tokens[i]);
+      for (const i of byCount) if (keep[i]) add(tokens[i]);
     } else {
       for (const r of reserved) add(r);
-      for (let i = 0; i < tokens.length; i++) if (counts[i] >= minFreq || tokens[i] === unk) add(tokens[i]);
+      for (let i = 0; i < tokens.length; i++) if (keep[i] || tokens[i] === unk) add(tokens[i]);
       add(unk);
     }
     return new Vocab(list, index, unk);

@@ -45,7 +45,7 @@ export class WordTokenizer implements Tokenizer {
   }
 
   tokenizeLine(line: string, emit: (token: string) => void, terminated: boolean): void {
-    const text = this.clean === "d2l" ? cleanD2l(line) : line;
+    const text = this.clean === "d2l" ? cleanD2l(line) : this.clean === "lower" ? line.toLowerCase() : line;
     const n = text.length;
     let i = 0;
     while (i < n) {

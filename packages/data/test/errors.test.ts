@@ -73,7 +73,11 @@ describe("empty corpora", () => {
     expectError(await rejected(loadTextFile(empty)), "ERR_EMPTY_CORPUS", `corpus file ${empty} has no tokens`);
     const punct = join(dir, "punct.txt");
     writeFileSync(punct, "1898 -- !!\n\n42\n");
-    expectError(await rejected(loadTextFile(punct)), "ERR_EMPTY_CORPUS", "has no tokens after cleaning");
+    expectError(
+      await rejected(loadTextFile(punct, { clean: "d2l" })),
+      "ERR_EMPTY_CORPUS",
+      "has no tokens after cleaning",
+    );
     const blank = join(dir, "blank.txt");
     writeFileSync(blank, "   \n\t\n");
     expectError(

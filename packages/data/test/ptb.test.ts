@@ -88,12 +88,16 @@ describe("loadCorpusFolder on a hand-made folder", () => {
     const only = mkdtempSync(join(tmpdir(), "rnnlm-only-"));
     try {
       writeFileSync(join(only, "ptb.train.txt"), "Ab\nba\n");
-      const c = await loadCorpusFolder(only, { level: "char" });
+      const c = await loadCorpusFolder(only, { level: "char", clean: "d2l" });
       expect(c.valid).toBeNull();
       expect(c.test).toBeNull();
       // counts b 2, a 2; a seen first → <unk>, a, b
       expect(c.codec.vocab.tokens).toEqual(["<unk>", "a", "b"]);
       expect([...c.train]).toEqual([1, 2, 2, 1]);
+      // Raw by default: case and line ends are tokens too (b 2, \n 2, then A, a once each).
+      const raw = await loadCorpusFolder(only, { level: "char" });
+      expect(raw.codec.vocab.tokens).toEqual(["<unk>", "b", "\n", "A", "a"]);
+      expect(raw.codec.decode(raw.train)).toBe("Ab\nba\n");
       await expect(loadCorpusFolder(only, { requireAllSplits: true })).rejects.toThrow(
         /no valid file in .*rnnlm-only-.*: expected one of valid\.txt, ptb\.valid\.txt, wiki\.valid\.tokens/,
       );

@@ -74,3 +74,17 @@ describe("The Time Machine", () => {
     expect(codec.decode(train.subarray(0, 4))).toBe("the time machine by");
   });
 });
+
+describe("raw Time Machine (clean none) with a validation tail", () => {
+  it("keeps the book as written: every distinct code point, newlines, 10 % tail for validation", async () => {
+    const book = readFileSync(timeMachinePath(), "utf8").replace(/\r\n?/g, "\n");
+    const text = book.endsWith("\n") ? book : `${book}\n`;
+    const corpus = await loadTimeMachine({ clean: "none", validFraction: 0.1, maxTokens: Number.POSITIVE_INFINITY });
+    const distinct = new Set(text);
+    expect(corpus.codec.size).toBe(distinct.size + 1); // + <unk>
+    expect(corpus.codec.vocab.has("\n")).toBe(true);
+    const n = [...text].length;
+    expect(corpus.train.length).toBe(Math.floor(n * 0.9));
+    expect(corpus.codec.decode(corpus.train) + corpus.codec.decode(corpus.valid!)).toBe(text);
+  });
+});

@@ -9,7 +9,8 @@ import { CONFIG_FLAGS } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
 import { helpText } from "../help-text.js";
-import { loadCorpus } from "../load-corpus.js";
+import { corpusRequestOf, loadCorpus } from "../load-corpus.js";
+import { lossFigures } from "../loss-figures.js";
 import { parseFlags } from "../parse-flags.js";
 import { resolveRunConfig } from "../run-config.js";
 import { findCheckpoint, isCheckpointFolder, runFolder } from "../run-folder.js";
@@ -86,7 +87,7 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
     const checkpoint = await loadCheckpoint(dir);
     const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
     const codec = TextCodec.fromJSON(checkpoint.codec);
-    const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+    const corpus = await loadCorpus({ ...corpusRequestOf(config), codec });
     const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
     const epoch = checkpoint.trainer?.epoch;
     ctx.stdout.write(
@@ -99,7 +100,7 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
     const present = splits.filter(([, ids]) => ids !== null);
     for (const [name, ids] of present.length > 0 ? present : [["train", corpus.train] as const]) {
       const ppl = await evaluatePerplexity(model, evalSource(config, ids as Int32Array));
-      ctx.stdout.write(`| ${name} ppl ${ppl.toFixed(4)} | ${name} loss ${Math.log(ppl).toFixed(4)} |\n`);
+      ctx.stdout.write(`| ${lossFigures(name, ppl, codec.tokenizer.kind === "char", 4)} |\n`);
     }
     model.dispose();
   }

@@ -20,10 +20,11 @@ import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
 import { formatConfig } from "../format-config.js";
 import { helpText } from "../help-text.js";
-import { loadCorpus } from "../load-corpus.js";
+import { corpusRequestOf, loadCorpus } from "../load-corpus.js";
 import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js";
 import { parseFlags } from "../parse-flags.js";
 import { renderPerplexitySvg } from "../perplexity-plot.js";
+import { lossFigures } from "../loss-figures.js";
 import { presetNames } from "../presets.js";
 import { ProgressReporter } from "../progress-reporter.js";
 import {
@@ -35,6 +36,7 @@ import {
 } from "../run-config.js";
 import { findCheckpoint, runFolder } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
+import { vocabularyWarning } from "../vocabulary-warning.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
   {
@@ -164,8 +166,10 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   const schedule = scheduleOf(config);
 
   const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
-  const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+  const corpus = await loadCorpus({ ...corpusRequestOf(config), codec });
   const spec = checkpoint ? checkpoint.spec : modelSpecOf(config, corpus.codec.size);
+  const vocabWarning = checkpoint ? null : vocabularyWarning(config, corpus.codec.size, corpus.train.length);
+  if (vocabWarning !== null) ctx.stderr.write(`rnnlm: warning: ${vocabWarning}\n`);
   const runtime = await loadBackend(
     backendHints({ config: config.backend, device: config.device, env: ctx.env }),
     "train",
@@ -217,10 +221,12 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
     }
   };
 
+  const charLevel = corpus.codec.tokenizer.kind === "char";
   const reporter = new ProgressReporter(out, {
     epochs: config.epochs,
     logInterval: config.logInterval,
     learningRate: () => model.learningRate,
+    charLevel,
   });
   ctx.interrupts?.setStoppable(true);
   let result: Awaited<ReturnType<typeof trainLoop>>;
@@ -251,8 +257,8 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   const last = result.history.at(-1);
   const parts = [`| end of training | epochs ${result.history.length}`];
   if (last) parts.push(`train ppl ${last.trainPerplexity.toFixed(2)}`);
-  if (result.bestValidPerplexity !== null) parts.push(`best valid ppl ${result.bestValidPerplexity.toFixed(2)}`);
-  if (result.testPerplexity !== null) parts.push(`test ppl ${result.testPerplexity.toFixed(2)}`);
+  if (result.bestValidPerplexity !== null) parts.push(lossFigures("best valid", result.bestValidPerplexity, charLevel));
+  if (result.testPerplexity !== null) parts.push(lossFigures("test", result.testPerplexity, charLevel));
   out.write(`${parts.join(" | ")}\n`);
   out.write(
     `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot}\n`,

@@ -355,7 +355,8 @@ export class OnnxTrainableModel implements TrainableModel {
   private restoreBuffers(state: Weights): void {
     const adam = this.training.optimizer.type === "adam";
     const expected = [...this.buffers.keys(), ...(adam ? ["step"] : [])];
-    const what = this.training.optimizer.type === "sgd" ? `SGD (momentum ${this.training.optimizer.momentum})` : "Adam";
+    const opt = this.training.optimizer;
+    const what = opt.type === "sgd" ? `SGD (momentum ${opt.momentum})` : opt.type === "adam" ? "Adam" : "RMSprop";
     for (const key of Object.keys(state)) {
       if (!expected.includes(key)) {
         throw new CheckpointError(

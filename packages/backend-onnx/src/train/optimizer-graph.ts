@@ -6,6 +6,7 @@ import { TRAIN_IO, updatedName } from "./train-io.js";
 export function optimizerBufferNames(training: TrainingOptions, param: string): string[] {
   const opt = training.optimizer;
   if (opt.type === "adam") return [`exp_avg.${param}`, `exp_avg_sq.${param}`];
+  if (opt.type === "rmsprop") return [`square_avg.${param}`];
   return opt.momentum > 0 ? [`momentum.${param}`] : [];
 }
 
@@ -17,7 +18,8 @@ export function optimizerBufferNames(training: TrainingOptions, param: string): 
  * their gradients are the same tensor), g ← g·min(1, clip/(norm + 1e-6)). The norm and the
  * coefficient are computed in float64, then the coefficient is rounded to float32 once. Updates are PyTorch's SGD (weight decay added to
  * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
- * √(1 − β2^t) come in as scalars computed on the host in float64). Outputs `grad_norm`,
+ * √(1 − β2^t) come in as scalars computed on the host in float64) and RMSprop
+ * (v = α·v + (1−α)·g², w −= lr·g/(√v + eps)). Outputs `grad_norm`,
  * `new.<param>` and `new.<buffer>`.
  */
 export function addOptimizerUpdate(
@@ -70,6 +72,12 @@ export function addOptimizerUpdate(
         g.output(updatedName(bufName), d, FLOAT, shape);
       }
       g.output(updatedName(name), g.sub(name, g.mul(d, lr)), FLOAT, shape);
+    } else if (opt.type === "rmsprop") {
+      const vName = `square_avg.${name}`;
+      const v = g.add(g.scale(g.input(vName, FLOAT, shape), opt.alpha), g.scale(g.mul(d, d), 1 - opt.alpha));
+      g.output(updatedName(vName), v, FLOAT, shape);
+      const denom = g.add(g.op1("Sqrt", [v], "sqrt"), g.scalar(opt.eps));
+      g.output(updatedName(name), g.sub(name, g.mul(lr, g.div(d, denom))), FLOAT, shape);
     } else {
       const mName = `exp_avg.${name}`;
       const vName = `exp_avg_sq.${name}`;

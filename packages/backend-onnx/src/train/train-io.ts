@@ -5,7 +5,7 @@
  *   `rows.select` float32 (unique, steps·batch) and `rows.index` int64 (unique, 1), the ids'
  *   distinct values and which positions hold each (see `rowSelection`), for gradients by id;
  *   `h0`/`c0` (layers, batch, hidden); dropout masks; `lr` and Adam's step scalars;
- *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`.
+ *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`, `square_avg.<p>`.
  * - outputs: `logits`, `loss` (scalar), `hn`/`cn`, `grad_norm`, `grad.<p>`, `new.<p>` and
  *   `new.<buffer>` (the updated parameters and buffers).
  */
