@@ -14,6 +14,7 @@ import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
 import { registerInstalledBackends } from "../register-backends.js";
 import { normalizeCell } from "../run-config.js";
+import { checkOutputFile } from "../output-file.js";
 import { UsageError } from "../usage-error.js";
 
 const BENCH_FLAGS: readonly FlagDef[] = [
@@ -33,10 +34,11 @@ const BENCH_FLAGS: readonly FlagDef[] = [
   { flag: "steps", type: "int", placeholder: "N", help: "timed training steps of 32×35 (default 5)" },
   { flag: "tokens", type: "int", placeholder: "N", help: "timed greedy generation tokens (default 200)" },
   { flag: "json", type: "string", placeholder: "FILE", help: "also write the results as JSON" },
+  { flag: "force", type: "boolean", help: "replace the --json FILE if it exists" },
 ];
 
 export const BENCH_HELP = helpText(
-  ["rnnlm bench [--backend HINTS] [--model CELL] [--nhid N] [--steps N] [--tokens N] [--json FILE]"],
+  ["rnnlm bench [--backend HINTS] [--model CELL] [--nhid N] [--steps N] [--tokens N] [--json FILE [--force]]"],
   "Measures every backend device on the d2l character model (one-hot vocabulary 28, batch 32,\n" +
     "35 steps): training tokens/s (forward, BPTT, clipping, SGD) and greedy generation tokens/s\n" +
     "(batch 1, one token per call), and prints one table. The backend packages' own `bench`\n" +
@@ -160,6 +162,8 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
       "write e.g. --nhid 256 --steps 5",
     );
   }
+  // Refused before the (long) measurements rather than after them.
+  if (typeof values.json === "string") await checkOutputFile(values.json, "--json", values.force === true);
   await registerInstalledBackends();
   const targets =
     typeof values.backend === "string"
@@ -192,6 +196,7 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
   }
   ctx.stdout.write(table(rows));
   if (typeof values.json === "string") {
+    await checkOutputFile(values.json, "--json", values.force === true);
     await writeFileAtomic(
       values.json,
       `${JSON.stringify({ cell, hidden, batch: BATCH, steps: STEPS, rows }, null, 2)}\n`,

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   type CheckpointData,
@@ -33,7 +33,8 @@ import {
   resolveRunConfig,
   runConfigSchema,
 } from "../run-config.js";
-import { findCheckpoint, runFolder } from "../run-folder.js";
+import { findCheckpoint, holdsCheckpoint, type RunFolder, recoverLocked, runFolder } from "../run-folder.js";
+import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
@@ -68,6 +69,26 @@ interface Start {
   readonly checkpoint: CheckpointData | null;
 }
 
+/** How `rnnlm demo` drives training. */
+export interface TrainHooks {
+  /** Replace a run already in the folder (after everything is validated and the folder locked). */
+  readonly replaceRun?: boolean;
+  /** Called once the run folder is locked and about to be written. */
+  readonly claimed?: (dir: string) => Promise<void>;
+}
+
+async function heldRun(run: RunFolder): Promise<string | null> {
+  for (const folder of [run.last, run.best]) if (await holdsCheckpoint(folder)) return folder;
+  return null;
+}
+
+function alreadyHeld(save: string, folder: string): UsageError {
+  return new UsageError(
+    `--save ${save} already holds a run (${folder})`,
+    `continue it with rnnlm train --resume ${save}, or choose another --save folder (or delete it)`,
+  );
+}
+
 function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig {
   const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
   if (!result.success) {
@@ -79,7 +100,7 @@ function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig 
   return result.data;
 }
 
-async function startFresh(configArg: string | undefined, flags: PartialRunConfig): Promise<Start> {
+async function startFresh(configArg: string | undefined, flags: PartialRunConfig, hooks: TrainHooks): Promise<Start> {
   let file: PartialRunConfig = {};
   if (configArg !== undefined) {
     const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg));
@@ -92,15 +113,8 @@ async function startFresh(configArg: string | undefined, flags: PartialRunConfig
       "add --save DIR (e.g. --save runs/lstm)",
     );
   }
-  const run = runFolder(config.save);
-  for (const folder of [run.last, run.best]) {
-    if (existsSync(folder)) {
-      throw new UsageError(
-        `--save ${config.save} already holds a run (${folder})`,
-        `continue it with rnnlm train --resume ${config.save}, or choose another --save folder (or delete it)`,
-      );
-    }
-  }
+  const held = hooks.replaceRun ? null : await heldRun(runFolder(config.save));
+  if (held !== null) throw alreadyHeld(config.save, held);
   return { config, checkpoint: null };
 }
 
@@ -123,6 +137,16 @@ async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise
   }
   const runDir = resolve(dir) === resolve(resumeArg) ? dirname(dir) : resumeArg;
   const config = resolveRunConfig(savedConfig(checkpoint, dir), { save: runDir }, flags);
+  // --save elsewhere forks the run: B starts from A's state, and must not hold a run of its own.
+  if (config.save !== null && resolve(config.save) !== resolve(runDir)) {
+    const held = await heldRun(runFolder(config.save));
+    if (held !== null) {
+      throw new UsageError(
+        `--resume ${resumeArg} --save ${config.save}: ${config.save} already holds another run (${held}), which this would overwrite`,
+        `resume that run with rnnlm train --resume ${config.save}, or pass an empty --save folder to continue ${resumeArg} there`,
+      );
+    }
+  }
   return { config, checkpoint };
 }
 
@@ -132,7 +156,7 @@ function describeSpec(spec: ModelSpec): string {
 }
 
 /** `rnnlm train`: returns the exit code (0 done, 130 stopped by Ctrl-C). */
-export async function trainCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function trainCommand(argv: readonly string[], ctx: CliContext, hooks: TrainHooks = {}): Promise<number> {
   const values = parseFlags("train", argv, TRAIN_FLAGS);
   if (values.help) {
     ctx.stdout.write(TRAIN_HELP);
@@ -148,9 +172,8 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
     );
   }
   const { config, checkpoint } =
-    resumeArg === undefined ? await startFresh(configArg, flags) : await startResumed(resumeArg, flags);
+    resumeArg === undefined ? await startFresh(configArg, flags, hooks) : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
-  const out = ctx.stdout;
 
   const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
@@ -165,6 +188,53 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
       "choose a training backend with --backend (tfjs, reference)",
     );
   }
+  const lock = await RunLock.acquire(run.dir, "train");
+  try {
+    await claimRun(run, checkpoint !== null && resumeArg !== undefined ? resumeArg : null, hooks);
+    return await trainInto(run, { config, checkpoint, resumeArg, corpus, spec, runtime, ctx });
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Under the run's lock: finishes what a crash left half-saved, then checks again that the
+ * folder may be written (another process may have trained into it since the first check).
+ */
+async function claimRun(run: RunFolder, resumedFrom: string | null, hooks: TrainHooks): Promise<void> {
+  try {
+    await recoverLocked(run.last);
+    await recoverLocked(run.best);
+  } catch (error) {
+    throw new UsageError(
+      `cannot repair the interrupted save in ${run.dir} (${error instanceof Error ? error.message : String(error)})`,
+      "check that the folder is writable",
+    );
+  }
+  const resumingHere = resumedFrom !== null && [run.dir, run.last].some((p) => resolve(p) === resolve(resumedFrom));
+  if (hooks.replaceRun) {
+    await Promise.all([run.last, run.best, run.plot].map((p) => rm(p, { recursive: true, force: true })));
+  } else if (!resumingHere) {
+    const held = await heldRun(run);
+    if (held !== null) throw alreadyHeld(run.dir, held);
+  }
+  await hooks.claimed?.(run.dir);
+}
+
+interface Prepared {
+  readonly config: RunConfig;
+  readonly checkpoint: CheckpointData | null;
+  readonly resumeArg: string | undefined;
+  readonly corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  readonly spec: ModelSpec;
+  readonly runtime: Awaited<ReturnType<typeof loadBackend>>;
+  readonly ctx: CliContext;
+}
+
+async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
+  const { config, checkpoint, resumeArg, corpus, spec, runtime, ctx } = prepared;
+  const out = ctx.stdout;
+  if (runtime.createTrainableModel === undefined) throw new Error("unreachable: checked before locking");
   const training = checkpoint?.trainer?.training ?? trainingOptionsOf(config);
   const train = trainSource(config, corpus);
   const valid = corpus.valid ? evalSource(config, corpus.valid) : undefined;
