@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { type Corpus, loadCorpusFolder, loadTextFile, loadTimeMachine, type TextCodec } from "@rnnlm/data";
 import { UsageError } from "./usage-error.js";
 
@@ -14,13 +15,24 @@ export interface CorpusRequest {
   readonly codec?: TextCodec;
 }
 
-async function kindOf(path: string): Promise<"file" | "folder" | null> {
+async function kindOf(path: string): Promise<"file" | "folder" | "other" | null> {
   try {
     const info = await stat(path);
-    return info.isDirectory() ? "folder" : "file";
+    return info.isDirectory() ? "folder" : info.isFile() ? "file" : "other";
   } catch {
     return null;
   }
+}
+
+/** The split files a corpus folder may hold (read by @rnnlm/data's loadCorpusFolder). */
+const SPLIT_FILES = ["train.txt", "valid.txt", "test.txt"];
+
+/** A device (`/dev/zero`), a pipe or a socket could be read forever: only regular files are corpora. */
+function notRegular(path: string): UsageError {
+  return new UsageError(
+    `--data ${path} is not a regular file (a device, pipe or socket)`,
+    "pass a text file, a folder with train.txt/valid.txt/test.txt, or timemachine",
+  );
 }
 
 async function loadFresh(request: CorpusRequest): Promise<Corpus> {
@@ -41,6 +53,11 @@ async function loadFresh(request: CorpusRequest): Promise<Corpus> {
       `--data ${data} does not exist`,
       `pass an existing text file, a folder with train.txt/valid.txt/test.txt, or "${TIME_MACHINE}"`,
     );
+  }
+  if (kind === "other") throw notRegular(data);
+  if (kind === "folder") {
+    for (const name of SPLIT_FILES)
+      if ((await kindOf(join(data, name))) === "other") throw notRegular(join(data, name));
   }
   const options = { maxTokens, ...(tokenizer ? { tokenizer } : level ? { level } : {}) };
   return kind === "folder" ? loadCorpusFolder(data, options) : loadTextFile(data, options);

@@ -30,7 +30,7 @@ describe("training flags", () => {
     expect(() => parse("--hidden", "3")).toThrow(UsageError);
     expect(() => parse("--nhid", "1.5")).toThrow(/--nhid expects an integer/);
     expect(() => parse("--lr", "fast")).toThrow(/--lr expects a number/);
-    expect(() => parse("--nhid", "0")).toThrow(/--nhid 0 is invalid/);
+    expect(() => parse("--nhid", "0")).toThrow(/--nhid 0 is out of range: it takes an integer ≥ 1/);
     expect(() => parse("--sampling", "shuffled")).toThrow(/--sampling must be one of random, sequential, bptt/);
     expect(() => parse("stray")).toThrow(/unexpected argument "stray"/);
     expect(() => parse("--tied=yes")).toThrow(/--tied takes no value/);

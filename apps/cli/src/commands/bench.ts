@@ -164,15 +164,31 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
   }
   // Refused before the (long) measurements rather than after them.
   if (typeof values.json === "string") await checkOutputFile(values.json, "--json", values.force === true);
-  await registerInstalledBackends();
+  const missing = await registerInstalledBackends();
   const targets =
     typeof values.backend === "string"
-      ? values.backend.split(",").map((h) => h.trim())
+      ? values.backend
+          .split(",")
+          .map((h) => h.trim())
+          .filter((h) => h.length > 0)
       : listBackends().flatMap((b) =>
           b.devices
             .filter((d) => Math.max(...Object.values(d.priority).map((p) => p ?? 0), 0) > 0)
             .map((d) => `${b.name}:${d.name}`),
         );
+  // A name no backend package has is a typo, not an unavailable device: refuse it (exit 2).
+  const known = new Set([
+    "auto",
+    ...listBackends().map((b) => b.name),
+    ...missing.map((m) => m.name.replace(/^@rnnlm\/backend-/, "")),
+  ]);
+  const unknown = targets.find((target) => !known.has(target.split(":")[0]));
+  if (targets.length === 0 || unknown !== undefined) {
+    throw new UsageError(
+      `--backend ${values.backend} names ${unknown === undefined ? "no backend" : `an unknown backend "${unknown}"`}`,
+      `use ${[...known].filter((k) => k !== "auto").join(", ")}, optionally with :device (e.g. onnx:cpu)`,
+    );
+  }
   ctx.stdout.write(`rnnlm bench: ${cell} hidden ${hidden}, one-hot vocabulary ${VOCAB}, batch ${BATCH}×${STEPS}\n`);
   const rows: BenchRow[] = [];
   for (const target of targets) {

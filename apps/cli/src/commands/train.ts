@@ -21,6 +21,7 @@ import { configLayerFromFlags } from "../flag-layer.js";
 import { formatConfig } from "../format-config.js";
 import { helpText } from "../help-text.js";
 import { loadCorpus } from "../load-corpus.js";
+import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
 import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js";
 import { parseFlags } from "../parse-flags.js";
 import { renderPerplexitySvg } from "../perplexity-plot.js";
@@ -59,7 +60,8 @@ export const TRAIN_HELP = helpText(
   "Trains a recurrent language model. Flags override the config file; the resolved config is\n" +
     "printed and saved with every checkpoint. DIR/last/ is written after every epoch (and on\n" +
     "Ctrl-C), DIR/best/ when validation perplexity improves, DIR/perplexity.svg every epoch.\n" +
-    "The first Ctrl-C finishes the step, saves DIR/last/ and exits 130; a second exits at once.",
+    "The first Ctrl-C (or SIGTERM, SIGHUP) finishes the step, saves DIR/last/ and exits 130\n" +
+    "(143, 129); a second exits at once.",
   TRAIN_FLAGS,
   `Presets: ${presetNames().join(", ")}`,
 );
@@ -188,6 +190,15 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
       "choose a training backend with --backend (tfjs, reference)",
     );
   }
+  checkTrainingFits(
+    spec,
+    {
+      batchSize: config.batchSize,
+      bptt: config.bptt,
+      bytesPerValue: runtime.id.startsWith("reference") ? 8 : 4,
+    },
+    memoryBudget(ctx.env),
+  );
   const lock = await RunLock.acquire(run.dir, "train");
   try {
     await claimRun(run, checkpoint !== null && resumeArg !== undefined ? resumeArg : null, hooks);
@@ -260,7 +271,9 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   const codecJson = corpus.codec.toJSON();
   let history: readonly EpochRecord[] = checkpoint?.trainer?.history ?? [];
 
+  let saved = false;
   const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
+    saved = true;
     const data: CheckpointData = {
       spec,
       weights: await model.getWeights(),
@@ -304,7 +317,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   if (result.interrupted) {
     out.write(`| stopped: checkpoint saved in ${run.last}\n`);
     out.write(`| resume with: rnnlm train --resume ${run.dir}\n`);
-    return 130;
+    return ctx.interrupts?.exitCode ?? 130;
   }
   const last = result.history.at(-1);
   const parts = [`| end of training | epochs ${result.history.length}`];
@@ -312,6 +325,13 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   if (result.bestValidPerplexity !== null) parts.push(`best valid ppl ${result.bestValidPerplexity.toFixed(2)}`);
   if (result.testPerplexity !== null) parts.push(`test ppl ${result.testPerplexity.toFixed(2)}`);
   out.write(`${parts.join(" | ")}\n`);
+  if (!saved) {
+    const done = checkpoint?.trainer?.epoch;
+    out.write(
+      `| nothing trained (--epochs ${config.epochs}${done === undefined ? "" : `, the run has ${done} already`}): no checkpoint written\n`,
+    );
+    return 0;
+  }
   out.write(
     `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot}\n`,
   );
