@@ -35,7 +35,7 @@ export const DEMO_HELP = helpText(
     'prints its perplexity and the greedy continuation of "time traveller" (50 characters),\n' +
     "exports the model to ONNX, generates the same continuation with ONNX Runtime (onnx:cpu),\n" +
     "and checks that both agree (exit 1 if they do not). A later demo replaces the run an earlier\n" +
-    "demo wrote in DIR (once everything is validated); any other run there needs --force.",
+    "demo wrote in DIR (or in runs/demo), once everything is validated; any other needs --force.",
   DEMO_FLAGS,
 );
 
@@ -59,7 +59,8 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   // The demo replaces only a run an earlier demo wrote, or any with --force; train deletes it
   // only after validating the config, data and backend, under the folder's lock.
   const run = runFolder(save);
-  const owned = values.force === true || existsSync(join(save, DEMO_MARKER));
+  // runs/demo (no --save) is the demo's own folder, also when an older demo wrote it unmarked.
+  const owned = values.force === true || values.save === undefined || existsSync(join(save, DEMO_MARKER));
   const held = (await holdsCheckpoint(run.last)) || (await holdsCheckpoint(run.best));
   if (held && !owned) {
     throw new UsageError(

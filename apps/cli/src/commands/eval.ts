@@ -1,6 +1,5 @@
 import { evaluatePerplexity } from "@rnnlm/core";
 import { loadCheckpoint } from "@rnnlm/core/node";
-import { TextCodec } from "@rnnlm/data";
 import { evalSource } from "../batch-sources.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
 import { backendHints, loadBackend } from "../choose-backend.js";
@@ -14,6 +13,7 @@ import { parseFlags } from "../parse-flags.js";
 import { resolveRunConfig } from "../run-config.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const pick = (...names: string[]): FlagDef[] => CONFIG_FLAGS.filter((d) => names.includes(d.flag));
 
@@ -44,7 +44,7 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
   const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
   const checkpoint = await loadCheckpoint(dir);
   const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
-  const codec = TextCodec.fromJSON(checkpoint.codec);
+  const codec = checkpointCodec(checkpoint, dir);
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
   // Evaluation needs only forward passes, so inference-only devices (onnx:cuda) work too.
   const runtime = await loadBackend(backendHints({ flag: flags.backend, device: flags.device, env: ctx.env }), "infer");

@@ -4,6 +4,7 @@ import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 import { checkOutputFile } from "../output-file.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
@@ -49,6 +50,7 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
   if (!isJsonObject(codec)) {
     throw new UsageError(`the checkpoint ${dir} has no vocabulary`, "export a checkpoint written by rnnlm train");
   }
+  checkpointCodec(checkpoint, dir);
   const metadata: Record<string, string> = {};
   if (checkpoint.config) metadata.training_config = JSON.stringify(checkpoint.config);
   if (checkpoint.trainer) metadata.epochs_trained = String(checkpoint.trainer.epoch);

@@ -9,6 +9,7 @@ import { helpText } from "../help-text.js";
 import { type FlagValues, parseFlags } from "../parse-flags.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const GENERATE_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
@@ -80,7 +81,7 @@ interface LoadedForGeneration {
 
 async function fromCheckpoint(path: string, runtime: BackendRuntime): Promise<LoadedForGeneration> {
   const checkpoint = await loadCheckpoint(await findCheckpoint(path, "--checkpoint", ["best", "last"]));
-  const codec = TextCodec.fromJSON(checkpoint.codec);
+  const codec = checkpointCodec(checkpoint, path);
   return { model: await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights }), codec };
 }
 

@@ -9,11 +9,11 @@ import {
   trainLoop,
 } from "@rnnlm/core";
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
-import { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
 import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
+import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
@@ -37,6 +37,7 @@ import {
 import { findCheckpoint, holdsCheckpoint, type RunFolder, recoverLocked, runFolder } from "../run-folder.js";
 import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
   {
@@ -46,6 +47,11 @@ const TRAIN_FLAGS: readonly FlagDef[] = [
     help: "JSON config file, or a preset name (flags override it)",
   },
   { flag: "resume", type: "string", placeholder: "DIR", help: "continue the run saved in DIR (its last/ checkpoint)" },
+  {
+    flag: "allow-data-change",
+    type: "boolean",
+    help: "resume even though the corpus differs from the one the run trained on (with a warning)",
+  },
   ...CONFIG_FLAGS,
 ];
 
@@ -92,7 +98,7 @@ function alreadyHeld(save: string, folder: string): UsageError {
 }
 
 function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig {
-  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
+  const result = runConfigSchema.partial().safeParse(splitSavedConfig(checkpoint.config).config);
   if (!result.success) {
     throw new UsageError(
       `the checkpoint ${dir} has no usable run configuration (${result.error.issues[0]?.message})`,
@@ -177,8 +183,17 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
     resumeArg === undefined ? await startFresh(configArg, flags, hooks) : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
 
-  const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
+  const codec = checkpoint ? checkpointCodec(checkpoint, resumeArg ?? "the checkpoint") : undefined;
   const corpus = await loadCorpus({ data: config.data, level: config.level, maxTokens: config.maxTokens, codec });
+  const fingerprint = dataFingerprint(corpus);
+  const trainedOn = checkpoint ? splitSavedConfig(checkpoint.config).fingerprint : undefined;
+  if (trainedOn !== undefined && trainedOn !== fingerprint) {
+    const what = `the corpus (--data ${config.data}) differs from the one the run in ${resumeArg} was trained on`;
+    if (values["allow-data-change"] !== true) {
+      throw new UsageError(what, "use the original corpus, or pass --allow-data-change to continue on this one");
+    }
+    ctx.stderr.write(`rnnlm: warning: ${what}; continuing on it (--allow-data-change)\n`);
+  }
   const spec = checkpoint ? checkpoint.spec : modelSpecOf(config, corpus.codec.size);
   const runtime = await loadBackend(
     backendHints({ config: config.backend, device: config.device, env: ctx.env }),
@@ -202,7 +217,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
   const lock = await RunLock.acquire(run.dir, "train");
   try {
     await claimRun(run, checkpoint !== null && resumeArg !== undefined ? resumeArg : null, hooks);
-    return await trainInto(run, { config, checkpoint, resumeArg, corpus, spec, runtime, ctx });
+    return await trainInto(run, { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, ctx });
   } finally {
     await lock.release();
   }
@@ -237,13 +252,14 @@ interface Prepared {
   readonly checkpoint: CheckpointData | null;
   readonly resumeArg: string | undefined;
   readonly corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  readonly fingerprint: string;
   readonly spec: ModelSpec;
   readonly runtime: Awaited<ReturnType<typeof loadBackend>>;
   readonly ctx: CliContext;
 }
 
 async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
-  const { config, checkpoint, resumeArg, corpus, spec, runtime, ctx } = prepared;
+  const { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, ctx } = prepared;
   const out = ctx.stdout;
   if (runtime.createTrainableModel === undefined) throw new Error("unreachable: checked before locking");
   const training = checkpoint?.trainer?.training ?? trainingOptionsOf(config);
@@ -267,7 +283,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
     seed: config.seed,
     ...(checkpoint ? { weights: checkpoint.weights } : {}),
   });
-  const savedConfigRecord: Record<string, unknown> = { ...config };
+  const savedConfigRecord: Record<string, unknown> = { ...config, [FINGERPRINT_KEY]: fingerprint };
   const codecJson = corpus.codec.toJSON();
   let history: readonly EpochRecord[] = checkpoint?.trainer?.history ?? [];
 
