@@ -189,6 +189,15 @@ describe("checks before work", () => {
     });
   }
 
+  it("bench --nhid 100000: refused before allocating", async () => {
+    const run = await cli(
+      ["bench", "--backend", "reference", "--nhid", "100000", "--steps", "1", "--tokens", "1"],
+      budget,
+    );
+    expectBadInput(run, /the model is too large/);
+    expect(run.stdout).toBe("");
+  });
+
   it.skipIf(!existsSync("/dev/zero"))("a device as corpus (/dev/zero) is refused, not read forever", async () => {
     expectBadInput(
       await cli(["train", "--data", "/dev/zero", "--save", "z"]),

@@ -14,6 +14,7 @@ import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
 import { registerInstalledBackends } from "../register-backends.js";
 import { normalizeCell } from "../run-config.js";
+import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
 import { checkOutputFile } from "../output-file.js";
 import { UsageError } from "../usage-error.js";
 
@@ -162,6 +163,12 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
       "write e.g. --nhid 256 --steps 5",
     );
   }
+  // Sizes no machine here can hold are refused before allocating (float64: the worst case).
+  checkTrainingFits(
+    parseModelSpec({ cell, vocabSize: VOCAB, hiddenSize: hidden }),
+    { batchSize: BATCH, bptt: STEPS, bytesPerValue: 8 },
+    memoryBudget(ctx.env),
+  );
   // Refused before the (long) measurements rather than after them.
   if (typeof values.json === "string") await checkOutputFile(values.json, "--json", values.force === true);
   const missing = await registerInstalledBackends();
