@@ -36,6 +36,13 @@ describe("training flags", () => {
     expect(() => parse("--tied=yes")).toThrow(/--tied takes no value/);
   });
 
+  it("reads a negative number as the value of a numeric flag, so the error names the range", () => {
+    expect(() => parse("--nhid", "-5")).toThrow(/--nhid -5 is out of range: it takes an integer ≥ 1/);
+    expect(() => parse("--dropout", "-.5")).toThrow(/--dropout -0.5 is out of range: it takes a number in \[0, 1\)/);
+    // A flag after a numeric flag is still a flag.
+    expect(() => parse("--nhid", "--lr", "1")).toThrow(/--nhid needs a value/);
+  });
+
   it("flags override the file, which overrides the defaults", () => {
     const config = resolveRunConfig({ nhid: 100, lr: 2 }, parse("--lr", "3"));
     expect(config.nhid).toBe(100);

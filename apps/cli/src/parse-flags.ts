@@ -115,10 +115,14 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
       if (message.includes("does not take an argument")) {
         throw new UsageError(`${flag} takes no value`, `write ${flag} alone (or --no-${flag.slice(2)})`);
       }
-      throw new UsageError(
-        `${flag} ${message.includes("argument missing") ? "needs a value" : "has a bad value"}`,
-        fix,
-      );
+      if (message.includes("argument missing") || message.includes("ambiguous")) {
+        // "ambiguous": the next argument starts with "-" (another flag, e.g. --nhid --lr 1).
+        throw new UsageError(
+          `${flag} needs a value`,
+          `write e.g. ${flag} VALUE (or ${flag}=-VALUE for one that starts with "-")`,
+        );
+      }
+      throw new UsageError(`${flag} has a bad value`, fix);
     }
     throw new UsageError(message.split("\n")[0], fix);
   }
