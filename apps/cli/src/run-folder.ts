@@ -93,7 +93,7 @@ export async function findCheckpoint(
   path: string,
   flag: string,
   prefer: readonly ("best" | "last")[],
-  command = "read",
+  command = "repair",
 ): Promise<string> {
   if (!(await exists(path))) {
     throw new UsageError(`${flag} ${path} does not exist`, 'pass a run folder written by "rnnlm train --save DIR"');
