@@ -15,12 +15,18 @@ describe("backendHints: flag > config > RNNLM_BACKEND > auto", () => {
   it("then auto", () => {
     expect(backendHints({ env: {} })).toEqual(["auto"]);
   });
-  it("appends --device to hints without one", () => {
+  it("appends --device to hints without one, and turns auto into every backend on that device", () => {
     expect(backendHints({ flag: "tfjs,onnx:cpu,auto", device: "wasm", env: {} })).toEqual([
       "tfjs:wasm",
       "onnx:cpu",
-      "auto",
+      "onnx:wasm",
+      "reference:wasm",
     ]);
+    expect(backendHints({ device: "wasm", env: {} })).toEqual(["tfjs:wasm", "onnx:wasm", "reference:wasm"]);
+  });
+
+  it("refuses hints that name no backend", () => {
+    expect(() => backendHints({ flag: ",,,", env: {} })).toThrow(/names no backend/);
   });
 });
 

@@ -22,6 +22,9 @@ export interface BackendChoice {
   readonly fallback?: string;
 }
 
+/** The backends "auto" considers, for a `--device` given without a backend. */
+const AUTO_BACKENDS = ["tfjs", "onnx", "reference"];
+
 /**
  * Backend hints by precedence: flag > config > `RNNLM_BACKEND` > fallback (`auto`). A
  * `device` is appended to hints that name a backend without one (`tfjs` + `wasm`).
@@ -31,9 +34,23 @@ export function backendHints(choice: BackendChoice): string[] {
     (value) => typeof value === "string" && value.trim().length > 0,
   );
   const hints = parseBackendHints(source ?? choice.fallback ?? "auto");
+  if (hints.length === 0) {
+    throw new UsageError(
+      `the backend "${source}" names no backend`,
+      "write e.g. --backend tfjs:wasm, --backend onnx:cpu or --backend auto",
+    );
+  }
   const device = choice.device;
   if (device === null || device === undefined) return hints;
-  return hints.map((hint) => (hint.includes(":") || hint === "auto" ? hint : `${hint}:${device}`));
+  // "auto" with a device: every backend that may offer it, in the order auto prefers.
+  const expanded = hints.flatMap((hint) =>
+    hint === "auto"
+      ? AUTO_BACKENDS.map((name) => `${name}:${device}`)
+      : hint.includes(":")
+        ? [hint]
+        : [`${hint}:${device}`],
+  );
+  return [...new Set(expanded)];
 }
 
 /**

@@ -13,7 +13,8 @@ export interface CliOutput {
 export function streamOutput(stream: NodeJS.WriteStream): CliOutput {
   return {
     write: (text) => {
-      stream.write(text);
+      // After a write error (a closed pipe) the stream is destroyed: drop what follows.
+      if (!stream.destroyed) stream.write(text);
     },
     get isTTY() {
       return stream.isTTY === true;

@@ -1,6 +1,7 @@
 import { CONFIG_FLAGS, flagOfKey } from "./config-keys.js";
 import type { FlagValues } from "./parse-flags.js";
-import { type PartialRunConfig, runConfigSchema } from "./run-config.js";
+import { NUMERIC_RANGES } from "./flag-ranges.js";
+import { type ConfigKey, type PartialRunConfig, runConfigSchema } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
 /** The config keys set by flags, validated (ranges, e.g. `--nhid 0`), named by flag in errors. */
@@ -13,6 +14,13 @@ export function configLayerFromFlags(values: FlagValues, command: string): Parti
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0] ?? "");
+    const range = NUMERIC_RANGES[key as ConfigKey];
+    if (range !== undefined) {
+      throw new UsageError(
+        `${flagOfKey(key)} ${JSON.stringify(layer[key])} is out of range: it takes ${range.allowed}`,
+        `write e.g. ${flagOfKey(key)} ${range.example}`,
+      );
+    }
     throw new UsageError(
       `${flagOfKey(key)} ${JSON.stringify(layer[key])} is invalid: ${issue.message}`,
       `run "rnnlm ${command} --help" for what it accepts`,

@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import {
   type Corpus,
   loadCorpusFolder,
@@ -29,13 +30,24 @@ export interface CorpusRequest {
   readonly codec?: TextCodec;
 }
 
-async function kindOf(path: string): Promise<"file" | "folder" | null> {
+async function kindOf(path: string): Promise<"file" | "folder" | "other" | null> {
   try {
     const info = await stat(path);
-    return info.isDirectory() ? "folder" : "file";
+    return info.isDirectory() ? "folder" : info.isFile() ? "file" : "other";
   } catch {
     return null;
   }
+}
+
+/** The split files a corpus folder may hold (read by @rnnlm/data's loadCorpusFolder). */
+const SPLIT_FILES = ["train.txt", "valid.txt", "test.txt"];
+
+/** A device (`/dev/zero`), a pipe or a socket could be read forever: only regular files are corpora. */
+function notRegular(path: string): UsageError {
+  return new UsageError(
+    `--data ${path} is not a regular file (a device, pipe or socket)`,
+    "pass a text file, a folder with train.txt/valid.txt/test.txt, or timemachine",
+  );
 }
 
 async function loadFresh(request: CorpusRequest): Promise<Corpus> {
@@ -65,6 +77,7 @@ async function loadFresh(request: CorpusRequest): Promise<Corpus> {
       `pass an existing text file, a folder with train.txt/valid.txt/test.txt, or "${TIME_MACHINE}"`,
     );
   }
+  if (kind === "other") throw notRegular(data);
   const options = {
     maxTokens,
     ...vocabOptions,
@@ -73,6 +86,8 @@ async function loadFresh(request: CorpusRequest): Promise<Corpus> {
       : { ...(level ? { level } : {}), ...(request.clean ? { clean: request.clean } : {}) }),
   };
   if (kind === "folder") {
+    for (const name of SPLIT_FILES)
+      if ((await kindOf(join(data, name))) === "other") throw notRegular(join(data, name));
     if (validFraction > 0) {
       throw new UsageError(
         `--valid-fraction ${validFraction} splits one text file, but --data ${data} is a folder with its own splits`,

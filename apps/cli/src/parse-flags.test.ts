@@ -30,10 +30,17 @@ describe("training flags", () => {
     expect(() => parse("--hidden", "3")).toThrow(UsageError);
     expect(() => parse("--nhid", "1.5")).toThrow(/--nhid expects an integer/);
     expect(() => parse("--lr", "fast")).toThrow(/--lr expects a number/);
-    expect(() => parse("--nhid", "0")).toThrow(/--nhid 0 is invalid/);
+    expect(() => parse("--nhid", "0")).toThrow(/--nhid 0 is out of range: it takes an integer ≥ 1/);
     expect(() => parse("--sampling", "shuffled")).toThrow(/--sampling must be one of random, sequential, bptt/);
     expect(() => parse("stray")).toThrow(/unexpected argument "stray"/);
     expect(() => parse("--tied=yes")).toThrow(/--tied takes no value/);
+  });
+
+  it("reads a negative number as the value of a numeric flag, so the error names the range", () => {
+    expect(() => parse("--nhid", "-5")).toThrow(/--nhid -5 is out of range: it takes an integer ≥ 1/);
+    expect(() => parse("--dropout", "-.5")).toThrow(/--dropout -0.5 is out of range: it takes a number in \[0, 1\)/);
+    // A flag after a numeric flag is still a flag.
+    expect(() => parse("--nhid", "--lr", "1")).toThrow(/--nhid needs a value/);
   });
 
   it("flags override the file, which overrides the defaults", () => {

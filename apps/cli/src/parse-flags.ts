@@ -48,6 +48,26 @@ function convert(command: string, def: FlagDef, raw: string): string | number | 
 }
 
 /**
+ * `--nhid -5` → `--nhid=-5`: parseArgs takes "-5" for a flag and says only "bad value", while
+ * the range check can say what the flag accepts.
+ */
+function joinNegativeNumbers(argv: readonly string[], primary: ReadonlyMap<string, FlagDef>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : "";
+    const def = primary.get(name);
+    const next = argv[i + 1];
+    if (def && (def.type === "int" || def.type === "number") && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+/**
  * Parses `argv` against `defs` with node's `parseArgs` (strict: unknown flags and stray
  * arguments are errors), then converts each value to its type. Throws {@link UsageError}.
  */
@@ -68,7 +88,13 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
   options.help = { type: "boolean", short: "h" };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+    parsed = parseArgs({
+      args: joinNegativeNumbers(argv, primary),
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = errorCode(error);
@@ -89,10 +115,14 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
       if (message.includes("does not take an argument")) {
         throw new UsageError(`${flag} takes no value`, `write ${flag} alone (or --no-${flag.slice(2)})`);
       }
-      throw new UsageError(
-        `${flag} ${message.includes("argument missing") ? "needs a value" : "has a bad value"}`,
-        fix,
-      );
+      if (message.includes("argument missing") || message.includes("ambiguous")) {
+        // "ambiguous": the next argument starts with "-" (another flag, e.g. --nhid --lr 1).
+        throw new UsageError(
+          `${flag} needs a value`,
+          `write e.g. ${flag} VALUE (or ${flag}=-VALUE for one that starts with "-")`,
+        );
+      }
+      throw new UsageError(`${flag} has a bad value`, fix);
     }
     throw new UsageError(message.split("\n")[0], fix);
   }

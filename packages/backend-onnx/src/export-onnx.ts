@@ -1,4 +1,4 @@
-import { type Model, type ModelSpec, parseModelSpec, validateWeights, type Weights } from "@rnnlm/core";
+import { type Model, type ModelSpec, parseModelSpec, RnnlmError, validateWeights, type Weights } from "@rnnlm/core";
 import { buildOnnxGraph, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-graph.js";
 import { metadataProps } from "./onnx-metadata.js";
 import { onnx } from "./onnx-proto.js";
@@ -23,6 +23,16 @@ export interface ExportOnnxOptions {
 export function exportOnnx(spec: ModelSpec, weights: Weights, options: ExportOnnxOptions = {}): Uint8Array {
   const parsed = parseModelSpec(spec);
   validateWeights(parsed, weights);
+  // A diverged model exports fine and fails only where it is used: refuse it here.
+  for (const [name, { data }] of Object.entries(weights)) {
+    const bad = data.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw new RnnlmError(
+        "ERR_EXPORT",
+        `weight "${name}" holds ${data[bad]} at index ${bad}: a model with non-finite weights cannot be exported; export an earlier checkpoint, or retrain with a lower learning rate`,
+      );
+    }
+  }
   const model = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: "", version: ONNX_OPSET }],

@@ -11,7 +11,11 @@ import { probeRuntime } from "./probe-runtime.js";
 
 async function loadOrtNode(): Promise<OrtModule> {
   try {
-    return await import("onnxruntime-node");
+    const ort: OrtModule = await import("onnxruntime-node");
+    // ONNX Runtime's warnings (graph rewrites, telemetry) mean nothing to a user of rnnlm;
+    // RNNLM_DEBUG=1 keeps them. Read when the first session starts.
+    if (process.env.RNNLM_DEBUG !== "1") ort.env.logLevel = "error";
+    return ort;
   } catch (error) {
     throw new BackendUnavailableError(
       `onnxruntime-node could not be loaded (${(error as Error).message}); it ships binaries for Linux, macOS and Windows on x64/arm64. Reinstall it, or use onnx:wasm`,

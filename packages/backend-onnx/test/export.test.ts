@@ -126,4 +126,16 @@ describe("exportOnnx", () => {
       /decoder.bias/,
     );
   });
+
+  it("refuses NaN or infinite weights (a diverged model)", () => {
+    const spec = tiny();
+    const w = caseWeights(spec, 1);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const data = Float32Array.from(w["decoder.bias"].data);
+      data[2] = bad;
+      expect(() => exportOnnx(spec, { ...w, "decoder.bias": { shape: [3], data } })).toThrow(
+        new RegExp(`weight "decoder.bias" holds ${bad} at index 2`),
+      );
+    }
+  });
 });

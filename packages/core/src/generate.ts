@@ -100,6 +100,9 @@ export interface TextGeneratorOptions {
  * `nextDistribution`, `sample`, `reset`; `stream` and `generate` do the d2l `predict` loop
  * (SPEC §1: warm up on the prefix from the zero state, then feed back each chosen token).
  */
+/** Longest run of steps {@link TextGenerator.feed} gives the model in one forward pass. */
+export const FEED_CHUNK_STEPS = 256;
+
 export class TextGenerator {
   private state: RecurrentState;
   private lastLogits: Float32Array | null = null;
@@ -145,15 +148,21 @@ export class TextGenerator {
 
   /** Runs the model over `input` (text or ids), keeping the state and the last logits. */
   async feed(input: string | ArrayLike<number>): Promise<void> {
-    const ids = typeof input === "string" ? this.encode(input) : Int32Array.from(input);
-    if (ids.length === 0) return;
-    const { logits, state } = await this.model.forward({ ids, steps: ids.length, batch: 1 }, this.state);
-    disposeState(this.state);
-    this.state = state;
-    const values = await logits.data();
-    const V = this.model.spec.vocabSize;
-    this.lastLogits = values.slice(values.length - V);
-    logits.dispose();
+    const all = typeof input === "string" ? this.encode(input) : Int32Array.from(input);
+    // In chunks: one forward over a very long prefix overflows ORT's native stack (30,000
+    // steps) and holds steps × vocabulary logits at once; the state carries over exactly.
+    for (let start = 0; start < all.length; start += FEED_CHUNK_STEPS) {
+      const ids = all.slice(start, Math.min(all.length, start + FEED_CHUNK_STEPS));
+      const { logits, state } = await this.model.forward({ ids, steps: ids.length, batch: 1 }, this.state);
+      disposeState(this.state);
+      this.state = state;
+      if (start + FEED_CHUNK_STEPS >= all.length) {
+        const values = await logits.data();
+        const V = this.model.spec.vocabSize;
+        this.lastLogits = values.slice(values.length - V);
+      }
+      logits.dispose();
+    }
   }
 
   /** Logits for the next token; throws before anything was fed. */

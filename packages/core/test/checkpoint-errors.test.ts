@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CheckpointError } from "../src/errors.js";
 import { loadCheckpoint, saveCheckpoint } from "../src/node/index.js";
 import { encodeSafetensors } from "../src/safetensors.js";
-import { replaceWithValidDigest, sampleCheckpoint, tempFolder } from "./checkpoint-fixture.js";
+import { replaceWithValidDigest, sampleCheckpoint, sealedManifest, tempFolder } from "./checkpoint-fixture.js";
 
 let folder: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -36,7 +36,7 @@ async function loadError(path = dir): Promise<CheckpointError> {
 async function editManifest(edit: (manifest: Record<string, unknown>) => void): Promise<void> {
   const manifest = JSON.parse(await readFile(join(dir, "config.json"), "utf8"));
   edit(manifest);
-  await writeFile(join(dir, "config.json"), JSON.stringify(manifest));
+  await writeFile(join(dir, "config.json"), sealedManifest(manifest));
 }
 
 describe("loadCheckpoint refuses a bad folder with one clear error", () => {

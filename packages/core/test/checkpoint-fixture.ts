@@ -79,7 +79,20 @@ export async function replaceWithValidDigest(dir: string, name: string, bytes: U
   await writeFile(join(dir, name), bytes);
   const manifest = JSON.parse(await readFile(join(dir, "config.json"), "utf8"));
   manifest.files[name] = { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
-  await writeFile(join(dir, "config.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(dir, "config.json"), sealedManifest(manifest));
+}
+
+/**
+ * config.json text for an edited manifest with its "integrity" checksum recomputed, as a
+ * forger who knows the format would write it: the reader must then catch the problem by
+ * parsing. (The checksum covers the JSON without the "integrity" key.)
+ */
+export function sealedManifest(manifest: Record<string, unknown>): string {
+  const { integrity: _, ...body } = manifest;
+  const sha256 = createHash("sha256")
+    .update(JSON.stringify(body, null, 2), "utf8")
+    .digest("hex");
+  return `${JSON.stringify({ ...body, integrity: { sha256 } }, null, 2)}\n`;
 }
 
 /** The named files of a folder, name → bytes, for comparing folders. */

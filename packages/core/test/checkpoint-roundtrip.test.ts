@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "../src/node/index.js";
@@ -64,20 +64,43 @@ describe("checkpoint round trip", () => {
     }
   });
 
-  it("keeps special float32 values bit for bit (NaN, -0, subnormals, extremes)", async () => {
+  it("keeps special float32 values bit for bit (-0, subnormals, extremes)", async () => {
     const data = sampleCheckpoint({ cell: "rnn_tanh", vocabSize: 3, hiddenSize: 2 }, { trainer: false });
-    const bias = new Float32Array([Number.NaN, -0, 1e-45, 3.4028234663852886e38, -Number.MIN_VALUE, 1]);
-    const special = new Float32Array(bias.buffer.slice(0, 8));
-    new DataView(special.buffer).setUint32(0, 0x7fc01234, true); // a NaN with a payload
+    const bias = new Float32Array([-0, 1e-45, 3.4028234663852886e38, -Number.MIN_VALUE, 1]);
     const weights = {
       ...data.weights,
-      "rnn.bias_ih_l0": { shape: [2], data: special },
+      "rnn.bias_ih_l0": { shape: [2], data: bias.slice(0, 2) },
       "decoder.bias": { shape: [3], data: bias.subarray(2, 5) },
     };
     await saveCheckpoint(folder.path, { ...data, weights });
     const loaded = await loadCheckpoint(folder.path);
-    expect(sameBits(loaded.weights["rnn.bias_ih_l0"].data, special)).toBe(true);
+    expect(sameBits(loaded.weights["rnn.bias_ih_l0"].data, bias.slice(0, 2))).toBe(true);
     expect(sameBits(loaded.weights["decoder.bias"].data, bias.subarray(2, 5))).toBe(true);
+  });
+
+  it("refuses NaN or infinite weights on load (a diverged run), naming the tensor", async () => {
+    const data = sampleCheckpoint({ cell: "rnn_tanh", vocabSize: 3, hiddenSize: 2 }, { trainer: false });
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const weights = { ...data.weights, "decoder.bias": { shape: [3], data: new Float32Array([0, bad, 1]) } };
+      await saveCheckpoint(folder.path, { ...data, weights });
+      await expect(loadCheckpoint(folder.path)).rejects.toThrow(
+        new RegExp(`tensor "decoder.bias" holds ${bad} at index 1 .*not all finite`),
+      );
+    }
+  });
+
+  it("refuses a config.json edited after saving (its integrity checksum), and loads one without a checksum", async () => {
+    const data = sampleCheckpoint({ cell: "rnn_tanh", vocabSize: 3, hiddenSize: 2 }, { trainer: false });
+    await saveCheckpoint(folder.path, { ...data, codec: { tokens: ["<unk>", "a", "b"] } });
+    const path = join(folder.path, "config.json");
+    const text = await readFile(path, "utf8");
+    // Swapped vocabulary tokens: still valid JSON of the right shape, silently wrong without a checksum.
+    await writeFile(path, text.replace('"a",', '"B",').replace('"b"', '"a"').replace('"B",', '"b",'));
+    await expect(loadCheckpoint(folder.path)).rejects.toThrow(/config.json was modified after saving/);
+    // A checkpoint written before the checksum existed: no "integrity" key, still loads.
+    const { integrity: _, ...old } = JSON.parse(text);
+    await writeFile(path, `${JSON.stringify(old, null, 2)}\n`);
+    expect((await loadCheckpoint(folder.path)).codec).toEqual({ tokens: ["<unk>", "a", "b"] });
   });
 
   it("keeps float64 weights (the reference backend's) bit for bit, so resume is exact", async () => {
@@ -118,7 +141,7 @@ describe("checkpoint round trip", () => {
     expect(loaded.trainer).toBeUndefined();
     expect(loaded.spec.cell).toBe("gru");
     const config = JSON.parse(await readFile(join(folder.path, "config.json"), "utf8"));
-    expect(Object.keys(config)).toEqual(["format", "version", "spec", "codec", "config", "files"]);
+    expect(Object.keys(config)).toEqual(["format", "version", "spec", "codec", "config", "files", "integrity"]);
     expect(config.format).toBe("rnnlm-checkpoint");
     expect(Object.keys(config.files)).toEqual(["model.safetensors"]);
   });

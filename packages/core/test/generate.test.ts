@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   argmax,
   drawFrom,
+  FEED_CHUNK_STEPS,
   SeededRandom,
   samplingDistribution,
   softmax,
@@ -109,5 +110,28 @@ describe("TextGenerator", () => {
 
   it("refuses a vocabulary that does not match the model", () => {
     expect(() => new TextGenerator(new BigramModel(5), codec)).toThrow(/use the vocabulary saved with the model/);
+  });
+});
+
+describe("a long prefix", () => {
+  it("is fed in chunks of at most FEED_CHUNK_STEPS steps, carrying the state across them", async () => {
+    const model = cycleModel();
+    const calls: { steps: number; h: number }[] = [];
+    const forward = model.forward.bind(model);
+    model.forward = async (input, state) => {
+      calls.push({ steps: input.steps, h: state.h.dataSync()[0] });
+      return forward(input, state);
+    };
+    const generator = new TextGenerator(model, codec);
+    const length = 2 * FEED_CHUNK_STEPS + 7;
+    const prefix = "abc".repeat(Math.ceil(length / 3)).slice(0, length);
+    await generator.feed(prefix);
+    expect(calls.map((c) => c.steps)).toEqual([FEED_CHUNK_STEPS, FEED_CHUNK_STEPS, 7]);
+    // The state counts the tokens seen: each chunk starts where the previous one ended.
+    expect(calls.map((c) => c.h)).toEqual([0, FEED_CHUNK_STEPS, 2 * FEED_CHUNK_STEPS]);
+    // The next-token logits are those after the prefix's last token.
+    const last = codec.idOf(prefix.at(-1) as string);
+    expect(Array.from(generator.nextLogits())).toEqual(Array.from(model.table.subarray(last * 4, last * 4 + 4)));
+    generator.dispose();
   });
 });

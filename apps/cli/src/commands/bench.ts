@@ -14,6 +14,8 @@ import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
 import { registerInstalledBackends } from "../register-backends.js";
 import { normalizeCell } from "../run-config.js";
+import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
+import { checkOutputFile } from "../output-file.js";
 import { UsageError } from "../usage-error.js";
 
 const BENCH_FLAGS: readonly FlagDef[] = [
@@ -33,10 +35,11 @@ const BENCH_FLAGS: readonly FlagDef[] = [
   { flag: "steps", type: "int", placeholder: "N", help: "timed training steps of 32×35 (default 5)" },
   { flag: "tokens", type: "int", placeholder: "N", help: "timed greedy generation tokens (default 200)" },
   { flag: "json", type: "string", placeholder: "FILE", help: "also write the results as JSON" },
+  { flag: "force", type: "boolean", help: "replace the --json FILE if it exists" },
 ];
 
 export const BENCH_HELP = helpText(
-  ["rnnlm bench [--backend HINTS] [--model CELL] [--nhid N] [--steps N] [--tokens N] [--json FILE]"],
+  ["rnnlm bench [--backend HINTS] [--model CELL] [--nhid N] [--steps N] [--tokens N] [--json FILE [--force]]"],
   "Measures every backend device on the d2l character model (one-hot vocabulary 28, batch 32,\n" +
     "35 steps): training tokens/s (forward, BPTT, clipping, SGD) and greedy generation tokens/s\n" +
     "(batch 1, one token per call), and prints one table. The backend packages' own `bench`\n" +
@@ -160,15 +163,39 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
       "write e.g. --nhid 256 --steps 5",
     );
   }
-  await registerInstalledBackends();
+  // Sizes no machine here can hold are refused before allocating (float64: the worst case).
+  checkTrainingFits(
+    parseModelSpec({ cell, vocabSize: VOCAB, hiddenSize: hidden }),
+    { batchSize: BATCH, bptt: STEPS, bytesPerValue: 8 },
+    memoryBudget(ctx.env),
+  );
+  // Refused before the (long) measurements rather than after them.
+  if (typeof values.json === "string") await checkOutputFile(values.json, "--json", values.force === true);
+  const missing = await registerInstalledBackends();
   const targets =
     typeof values.backend === "string"
-      ? values.backend.split(",").map((h) => h.trim())
+      ? values.backend
+          .split(",")
+          .map((h) => h.trim())
+          .filter((h) => h.length > 0)
       : listBackends().flatMap((b) =>
           b.devices
             .filter((d) => Math.max(...Object.values(d.priority).map((p) => p ?? 0), 0) > 0)
             .map((d) => `${b.name}:${d.name}`),
         );
+  // A name no backend package has is a typo, not an unavailable device: refuse it (exit 2).
+  const known = new Set([
+    "auto",
+    ...listBackends().map((b) => b.name),
+    ...missing.map((m) => m.name.replace(/^@rnnlm\/backend-/, "")),
+  ]);
+  const unknown = targets.find((target) => !known.has(target.split(":")[0]));
+  if (targets.length === 0 || unknown !== undefined) {
+    throw new UsageError(
+      `--backend ${values.backend} names ${unknown === undefined ? "no backend" : `an unknown backend "${unknown}"`}`,
+      `use ${[...known].filter((k) => k !== "auto").join(", ")}, optionally with :device (e.g. onnx:cpu)`,
+    );
+  }
   ctx.stdout.write(`rnnlm bench: ${cell} hidden ${hidden}, one-hot vocabulary ${VOCAB}, batch ${BATCH}×${STEPS}\n`);
   const rows: BenchRow[] = [];
   for (const target of targets) {
@@ -192,6 +219,7 @@ export async function benchCommand(argv: readonly string[], ctx: CliContext): Pr
   }
   ctx.stdout.write(table(rows));
   if (typeof values.json === "string") {
+    await checkOutputFile(values.json, "--json", values.force === true);
     await writeFileAtomic(
       values.json,
       `${JSON.stringify({ cell, hidden, batch: BATCH, steps: STEPS, rows }, null, 2)}\n`,

@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
@@ -6,7 +7,8 @@ import { CapturedOutput, type CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
-import { runFolder } from "../run-folder.js";
+import { holdsCheckpoint, runFolder } from "../run-folder.js";
+import { UsageError } from "../usage-error.js";
 import { exportCommand } from "./export.js";
 import { generateText } from "./generate.js";
 import { trainCommand } from "./train.js";
@@ -21,14 +23,19 @@ const DEMO_FLAGS: readonly FlagDef[] = [
     placeholder: "HINTS",
     help: "training backend (default RNNLM_BACKEND, else auto)",
   },
+  { flag: "force", type: "boolean", help: "replace a run in --save that an earlier demo did not write" },
 ];
 
+/** Marks a run folder the demo created, which a later demo may replace without --force. */
+export const DEMO_MARKER = ".rnnlm-demo";
+
 export const DEMO_HELP = helpText(
-  ["rnnlm demo [--save DIR] [--config PRESET] [--epochs N] [--backend HINTS]"],
+  ["rnnlm demo [--save DIR] [--config PRESET] [--epochs N] [--backend HINTS] [--force]"],
   "The README's main job: trains d2l's Time Machine LSTM (preset d2l-lstm-quick) with progress,\n" +
     'prints its perplexity and the greedy continuation of "time traveller" (50 characters),\n' +
     "exports the model to ONNX, generates the same continuation with ONNX Runtime (onnx:cpu),\n" +
-    "and checks that both agree (exit 1 if they do not).",
+    "and checks that both agree (exit 1 if they do not). A later demo replaces the run an earlier\n" +
+    "demo wrote in DIR (or in runs/demo), once everything is validated; any other needs --force.",
   DEMO_FLAGS,
 );
 
@@ -49,11 +56,25 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   if (typeof values.epochs === "number") trainArgs.push("--epochs", String(values.epochs));
   if (typeof values.backend === "string") trainArgs.push("--backend", values.backend);
 
-  // The demo owns its folder: start from scratch every time.
+  // The demo replaces only a run an earlier demo wrote, or any with --force; train deletes it
+  // only after validating the config, data and backend, under the folder's lock.
   const run = runFolder(save);
-  await Promise.all([run.last, run.best].map((folder) => rm(folder, { recursive: true, force: true })));
+  // runs/demo (no --save) is the demo's own folder, also when an older demo wrote it unmarked.
+  const owned = values.force === true || values.save === undefined || existsSync(join(save, DEMO_MARKER));
+  const held = (await holdsCheckpoint(run.last)) || (await holdsCheckpoint(run.best));
+  if (held && !owned) {
+    throw new UsageError(
+      `--save ${save} holds a run that rnnlm demo did not write`,
+      `choose another --save folder, or pass --force to replace it`,
+    );
+  }
+  const onnxFile = join(save, "model.onnx");
+  const replaceOnnx = owned || !existsSync(onnxFile);
   out.write(`\n== 1. rnnlm train ${trainArgs.join(" ")}\n`);
-  const trained = await trainCommand(trainArgs, ctx);
+  const trained = await trainCommand(trainArgs, ctx, {
+    replaceRun: owned,
+    claimed: (dir) => writeFile(join(dir, DEMO_MARKER), "written by rnnlm demo, which may replace this run\n"),
+  });
   if (trained !== 0) return trained;
 
   const checkpoint = await loadCheckpoint(runFolder(save).last);
@@ -78,9 +99,11 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
     warn,
   );
 
-  const onnxFile = join(save, "model.onnx");
   out.write(`\n== 3. rnnlm export --checkpoint ${save} --onnx ${onnxFile}\n`);
-  const exported = await exportCommand(["--checkpoint", save, "--onnx", onnxFile], ctx);
+  const exported = await exportCommand(
+    ["--checkpoint", save, "--onnx", onnxFile, ...(replaceOnnx ? ["--force"] : [])],
+    ctx,
+  );
   if (exported !== 0) return exported;
 
   out.write(

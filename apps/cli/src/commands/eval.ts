@@ -1,6 +1,5 @@
 import { evaluatePerplexity } from "@rnnlm/core";
 import { loadCheckpoint } from "@rnnlm/core/node";
-import { TextCodec } from "@rnnlm/data";
 import { evalSource } from "../batch-sources.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
@@ -13,8 +12,9 @@ import { corpusRequestOf, loadCorpus } from "../load-corpus.js";
 import { lossFigures } from "../loss-figures.js";
 import { parseFlags } from "../parse-flags.js";
 import { resolveRunConfig } from "../run-config.js";
-import { findCheckpoint, isCheckpointFolder, runFolder } from "../run-folder.js";
+import { findCheckpoint, holdsCheckpoint, recoverIfIdle, runFolder } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const pick = (...names: string[]): FlagDef[] => CONFIG_FLAGS.filter((d) => names.includes(d.flag));
 
@@ -41,7 +41,8 @@ export const EVAL_HELP = helpText(
 /** The checkpoint folders `--checkpoint` and `--which` name, in the order they are printed. */
 async function checkpointsToEvaluate(path: string, which: string | undefined): Promise<string[]> {
   if (which === undefined) return [await findCheckpoint(path, "--checkpoint", ["best", "last"])];
-  if (await isCheckpointFolder(path)) {
+  await recoverIfIdle(path, "eval");
+  if (await holdsCheckpoint(path)) {
     throw new UsageError(
       `--which ${which} needs a run folder, but --checkpoint ${path} is one checkpoint`,
       `pass the run folder (the --save DIR of rnnlm train), or drop --which`,
@@ -51,7 +52,8 @@ async function checkpointsToEvaluate(path: string, which: string | undefined): P
   const wanted = which === "both" ? (["best", "last"] as const) : ([which as "best" | "last"] as const);
   const dirs: string[] = [];
   for (const name of wanted) {
-    if (!(await isCheckpointFolder(run[name]))) {
+    await recoverIfIdle(run[name], "eval");
+    if (!(await holdsCheckpoint(run[name]))) {
       throw new UsageError(
         `--checkpoint ${path} has no ${name}/ checkpoint`,
         name === "best"
@@ -86,7 +88,7 @@ export async function evalCommand(argv: readonly string[], ctx: CliContext): Pro
   for (const dir of dirs) {
     const checkpoint = await loadCheckpoint(dir);
     const config = resolveRunConfig(checkpointRunConfig(checkpoint), flags);
-    const codec = TextCodec.fromJSON(checkpoint.codec);
+    const codec = checkpointCodec(checkpoint, dir);
     const corpus = await loadCorpus({ ...corpusRequestOf(config), codec });
     const model = await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights });
     const epoch = checkpoint.trainer?.epoch;

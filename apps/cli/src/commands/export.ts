@@ -1,22 +1,26 @@
 import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
+import { checkOutputFile } from "../output-file.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
 
 const EXPORT_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
   { flag: "onnx", type: "string", placeholder: "FILE.onnx", help: "where to write the ONNX model" },
+  { flag: "force", type: "boolean", help: "replace FILE.onnx if it exists" },
 ];
 
 export const EXPORT_HELP = helpText(
-  ["rnnlm export --checkpoint DIR --onnx FILE.onnx"],
+  ["rnnlm export --checkpoint DIR --onnx FILE.onnx [--force]"],
   "Exports a checkpoint to ONNX (opset 17) with its vocabulary and spec in the metadata, so\n" +
-    "`rnnlm generate --model-file FILE.onnx` (or onnxruntime anywhere) can run it alone.",
+    "`rnnlm generate --model-file FILE.onnx` (or onnxruntime anywhere) can run it alone. An\n" +
+    "existing FILE.onnx is replaced only with --force; a path inside a checkpoint folder, a\n" +
+    "folder or a device is refused.",
   EXPORT_FLAGS,
 );
 
@@ -37,12 +41,8 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
     throw new UsageError("rnnlm export needs --onnx FILE.onnx", "name the file to write, e.g. --onnx model.onnx");
   }
   const target = values.onnx;
-  const folder = dirname(target);
-  const folderOk = await stat(folder).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!folderOk) throw new UsageError(`the folder ${folder} of --onnx ${target} does not exist`, "create it first");
+  const force = values.force === true;
+  await checkOutputFile(target, "--onnx", force);
   const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
   const checkpoint = await loadCheckpoint(dir);
   const { exportOnnxFile, isJsonObject } = await import("@rnnlm/backend-onnx");
@@ -50,9 +50,12 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
   if (!isJsonObject(codec)) {
     throw new UsageError(`the checkpoint ${dir} has no vocabulary`, "export a checkpoint written by rnnlm train");
   }
+  checkpointCodec(checkpoint, dir);
   const metadata: Record<string, string> = {};
   if (checkpoint.config) metadata.training_config = JSON.stringify(checkpoint.config);
   if (checkpoint.trainer) metadata.epochs_trained = String(checkpoint.trainer.epoch);
+  // Checked again just before writing: the checkpoint may have taken a while to load.
+  await checkOutputFile(target, "--onnx", force);
   await exportOnnxFile(target, checkpoint.spec, checkpoint.weights, { codec, metadata });
   const bytes = (await stat(target)).size;
   ctx.stdout.write(

@@ -9,6 +9,7 @@ import { helpText } from "../help-text.js";
 import { type FlagValues, parseFlags } from "../parse-flags.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const GENERATE_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
@@ -19,7 +20,7 @@ const GENERATE_FLAGS: readonly FlagDef[] = [
   { flag: "temperature", type: "number", placeholder: "T", help: "sample from softmax(logits / T)" },
   { flag: "top-k", type: "int", placeholder: "K", help: "sample among the K most likely tokens" },
   { flag: "top-p", type: "number", placeholder: "P", help: "sample from the smallest set with probability ≥ P" },
-  { flag: "seed", type: "int", placeholder: "S", help: "makes sampling reproducible" },
+  { flag: "seed", type: "int", placeholder: "S", help: "makes sampling reproducible (needs a sampling flag)" },
   {
     flag: "backend",
     type: "string",
@@ -67,7 +68,15 @@ export function samplingFromFlags(values: FlagValues): SamplingOptions {
     throw new UsageError(`--top-p must be in (0, 1], got ${topP}`, "write e.g. --top-p 0.9");
   }
   if (seed !== undefined && seed < 0) throw new UsageError(`--seed must be ≥ 0, got ${seed}`, "write e.g. --seed 1");
-  if (sampled.length === 0) return { greedy: true };
+  if (sampled.length === 0) {
+    if (seed !== undefined) {
+      throw new UsageError(
+        "--seed only changes sampling, and without --temperature, --top-k or --top-p generation is greedy",
+        "add a sampling flag (e.g. --temperature 1), or drop --seed",
+      );
+    }
+    return { greedy: true };
+  }
   return { temperature, topK, topP, seed };
 }
 
@@ -78,7 +87,7 @@ interface LoadedForGeneration {
 
 async function fromCheckpoint(path: string, runtime: BackendRuntime): Promise<LoadedForGeneration> {
   const checkpoint = await loadCheckpoint(await findCheckpoint(path, "--checkpoint", ["best", "last"]));
-  const codec = TextCodec.fromJSON(checkpoint.codec);
+  const codec = checkpointCodec(checkpoint, path);
   return { model: await runtime.createModel(checkpoint.spec, { weights: checkpoint.weights }), codec };
 }
 
@@ -127,6 +136,9 @@ export async function generateText(
       const piece = `${codec.separator}${token}`;
       text += piece;
       out.write(piece);
+      // Backends that compute synchronously never give the event loop a turn otherwise, and
+      // Ctrl-C (or a closed stdout) would wait for the whole generation.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     out.write("\n");
     return { text, runtime: runtime.id };

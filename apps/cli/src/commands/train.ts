@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   type CheckpointData,
@@ -9,11 +9,11 @@ import {
   trainLoop,
 } from "@rnnlm/core";
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
-import { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
 import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
+import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
@@ -21,6 +21,7 @@ import { configLayerFromFlags } from "../flag-layer.js";
 import { formatConfig } from "../format-config.js";
 import { helpText } from "../help-text.js";
 import { corpusRequestOf, loadCorpus } from "../load-corpus.js";
+import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
 import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js";
 import { parseFlags } from "../parse-flags.js";
 import { renderPerplexitySvg } from "../perplexity-plot.js";
@@ -34,9 +35,11 @@ import {
   resolveRunConfig,
   runConfigSchema,
 } from "../run-config.js";
-import { findCheckpoint, runFolder } from "../run-folder.js";
+import { findCheckpoint, holdsCheckpoint, type RunFolder, recoverLocked, runFolder } from "../run-folder.js";
+import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
 import { vocabularyWarning } from "../vocabulary-warning.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
   {
@@ -46,6 +49,11 @@ const TRAIN_FLAGS: readonly FlagDef[] = [
     help: "JSON config file, or a preset name (flags override it)",
   },
   { flag: "resume", type: "string", placeholder: "DIR", help: "continue the run saved in DIR (its last/ checkpoint)" },
+  {
+    flag: "allow-data-change",
+    type: "boolean",
+    help: "resume even though the corpus differs from the one the run trained on (with a warning)",
+  },
   ...CONFIG_FLAGS,
 ];
 
@@ -68,7 +76,8 @@ export const TRAIN_HELP = helpText(
   "Trains a recurrent language model. Flags override the config file; the resolved config is\n" +
     "printed and saved with every checkpoint. DIR/last/ is written after every epoch (and on\n" +
     "Ctrl-C), DIR/best/ when validation perplexity improves, DIR/perplexity.svg every epoch.\n" +
-    "The first Ctrl-C finishes the step, saves DIR/last/ and exits 130; a second exits at once.",
+    "The first Ctrl-C (or SIGTERM, SIGHUP) finishes the step, saves DIR/last/ and exits 130\n" +
+    "(143, 129); a second exits at once.",
   TRAIN_FLAGS,
   `Presets: ${presetNames().join(", ")}`,
 );
@@ -78,8 +87,28 @@ interface Start {
   readonly checkpoint: CheckpointData | null;
 }
 
+/** How `rnnlm demo` drives training. */
+export interface TrainHooks {
+  /** Replace a run already in the folder (after everything is validated and the folder locked). */
+  readonly replaceRun?: boolean;
+  /** Called once the run folder is locked and about to be written. */
+  readonly claimed?: (dir: string) => Promise<void>;
+}
+
+async function heldRun(run: RunFolder): Promise<string | null> {
+  for (const folder of [run.last, run.best]) if (await holdsCheckpoint(folder)) return folder;
+  return null;
+}
+
+function alreadyHeld(save: string, folder: string): UsageError {
+  return new UsageError(
+    `--save ${save} already holds a run (${folder})`,
+    `continue it with rnnlm train --resume ${save}, or choose another --save folder (or delete it)`,
+  );
+}
+
 function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig {
-  const result = runConfigSchema.partial().safeParse(checkpoint.config ?? {});
+  const result = runConfigSchema.partial().safeParse(splitSavedConfig(checkpoint.config).config);
   if (!result.success) {
     throw new UsageError(
       `the checkpoint ${dir} has no usable run configuration (${result.error.issues[0]?.message})`,
@@ -89,7 +118,7 @@ function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig 
   return result.data;
 }
 
-async function startFresh(configArg: string | undefined, flags: PartialRunConfig): Promise<Start> {
+async function startFresh(configArg: string | undefined, flags: PartialRunConfig, hooks: TrainHooks): Promise<Start> {
   let file: PartialRunConfig = {};
   if (configArg !== undefined) {
     const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg));
@@ -102,15 +131,8 @@ async function startFresh(configArg: string | undefined, flags: PartialRunConfig
       "add --save DIR (e.g. --save runs/lstm)",
     );
   }
-  const run = runFolder(config.save);
-  for (const folder of [run.last, run.best]) {
-    if (existsSync(folder)) {
-      throw new UsageError(
-        `--save ${config.save} already holds a run (${folder})`,
-        `continue it with rnnlm train --resume ${config.save}, or choose another --save folder (or delete it)`,
-      );
-    }
-  }
+  const held = hooks.replaceRun ? null : await heldRun(runFolder(config.save));
+  if (held !== null) throw alreadyHeld(config.save, held);
   return { config, checkpoint: null };
 }
 
@@ -133,6 +155,16 @@ async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise
   }
   const runDir = resolve(dir) === resolve(resumeArg) ? dirname(dir) : resumeArg;
   const config = resolveRunConfig(savedConfig(checkpoint, dir), { save: runDir }, flags);
+  // --save elsewhere forks the run: B starts from A's state, and must not hold a run of its own.
+  if (config.save !== null && resolve(config.save) !== resolve(runDir)) {
+    const held = await heldRun(runFolder(config.save));
+    if (held !== null) {
+      throw new UsageError(
+        `--resume ${resumeArg} --save ${config.save}: ${config.save} already holds another run (${held}), which this would overwrite`,
+        `resume that run with rnnlm train --resume ${config.save}, or pass an empty --save folder to continue ${resumeArg} there`,
+      );
+    }
+  }
   return { config, checkpoint };
 }
 
@@ -142,7 +174,7 @@ function describeSpec(spec: ModelSpec): string {
 }
 
 /** `rnnlm train`: returns the exit code (0 done, 130 stopped by Ctrl-C). */
-export async function trainCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function trainCommand(argv: readonly string[], ctx: CliContext, hooks: TrainHooks = {}): Promise<number> {
   const values = parseFlags("train", argv, TRAIN_FLAGS);
   if (values.help) {
     ctx.stdout.write(TRAIN_HELP);
@@ -158,15 +190,23 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
     );
   }
   const { config, checkpoint } =
-    resumeArg === undefined ? await startFresh(configArg, flags) : await startResumed(resumeArg, flags);
+    resumeArg === undefined ? await startFresh(configArg, flags, hooks) : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
-  const out = ctx.stdout;
   const threads = threadsOf(config.threads, ctx.env);
   // Checked before the data loads, so a bad schedule fails fast.
   const schedule = scheduleOf(config);
 
-  const codec = checkpoint ? TextCodec.fromJSON(checkpoint.codec) : undefined;
+  const codec = checkpoint ? checkpointCodec(checkpoint, resumeArg ?? "the checkpoint") : undefined;
   const corpus = await loadCorpus({ ...corpusRequestOf(config), codec });
+  const fingerprint = dataFingerprint(corpus);
+  const trainedOn = checkpoint ? splitSavedConfig(checkpoint.config).fingerprint : undefined;
+  if (trainedOn !== undefined && trainedOn !== fingerprint) {
+    const what = `the corpus (--data ${config.data}) differs from the one the run in ${resumeArg} was trained on`;
+    if (values["allow-data-change"] !== true) {
+      throw new UsageError(what, "use the original corpus, or pass --allow-data-change to continue on this one");
+    }
+    ctx.stderr.write(`rnnlm: warning: ${what}; continuing on it (--allow-data-change)\n`);
+  }
   const spec = checkpoint ? checkpoint.spec : modelSpecOf(config, corpus.codec.size);
   const vocabWarning = checkpoint ? null : vocabularyWarning(config, corpus.codec.size, corpus.train.length);
   if (vocabWarning !== null) ctx.stderr.write(`rnnlm: warning: ${vocabWarning}\n`);
@@ -181,6 +221,64 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
       "choose a training backend with --backend (tfjs, reference)",
     );
   }
+  checkTrainingFits(
+    spec,
+    {
+      batchSize: config.batchSize,
+      bptt: config.bptt,
+      bytesPerValue: runtime.id.startsWith("reference") ? 8 : 4,
+    },
+    memoryBudget(ctx.env),
+  );
+  const lock = await RunLock.acquire(run.dir, "train");
+  try {
+    await claimRun(run, checkpoint !== null && resumeArg !== undefined ? resumeArg : null, hooks);
+    return await trainInto(run, { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, schedule, ctx });
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Under the run's lock: finishes what a crash left half-saved, then checks again that the
+ * folder may be written (another process may have trained into it since the first check).
+ */
+async function claimRun(run: RunFolder, resumedFrom: string | null, hooks: TrainHooks): Promise<void> {
+  try {
+    await recoverLocked(run.last);
+    await recoverLocked(run.best);
+  } catch (error) {
+    throw new UsageError(
+      `cannot repair the interrupted save in ${run.dir} (${error instanceof Error ? error.message : String(error)})`,
+      "check that the folder is writable",
+    );
+  }
+  const resumingHere = resumedFrom !== null && [run.dir, run.last].some((p) => resolve(p) === resolve(resumedFrom));
+  if (hooks.replaceRun) {
+    await Promise.all([run.last, run.best, run.plot].map((p) => rm(p, { recursive: true, force: true })));
+  } else if (!resumingHere) {
+    const held = await heldRun(run);
+    if (held !== null) throw alreadyHeld(run.dir, held);
+  }
+  await hooks.claimed?.(run.dir);
+}
+
+interface Prepared {
+  readonly config: RunConfig;
+  readonly checkpoint: CheckpointData | null;
+  readonly resumeArg: string | undefined;
+  readonly corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  readonly fingerprint: string;
+  readonly spec: ModelSpec;
+  readonly runtime: Awaited<ReturnType<typeof loadBackend>>;
+  readonly schedule: ReturnType<typeof scheduleOf>;
+  readonly ctx: CliContext;
+}
+
+async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
+  const { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, schedule, ctx } = prepared;
+  const out = ctx.stdout;
+  if (runtime.createTrainableModel === undefined) throw new Error("unreachable: checked before locking");
   const training = checkpoint?.trainer?.training ?? trainingOptionsOf(config);
   const train = trainSource(config, corpus);
   const valid = corpus.valid ? evalSource(config, corpus.valid) : undefined;
@@ -202,11 +300,13 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
     seed: config.seed,
     ...(checkpoint ? { weights: checkpoint.weights } : {}),
   });
-  const savedConfigRecord: Record<string, unknown> = { ...config };
+  const savedConfigRecord: Record<string, unknown> = { ...config, [FINGERPRINT_KEY]: fingerprint };
   const codecJson = corpus.codec.toJSON();
   let history: readonly EpochRecord[] = checkpoint?.trainer?.history ?? [];
 
+  let saved = false;
   const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
+    saved = true;
     const data: CheckpointData = {
       spec,
       weights: await model.getWeights(),
@@ -252,7 +352,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   if (result.interrupted) {
     out.write(`| stopped: checkpoint saved in ${run.last}\n`);
     out.write(`| resume with: rnnlm train --resume ${run.dir}\n`);
-    return 130;
+    return ctx.interrupts?.exitCode ?? 130;
   }
   const last = result.history.at(-1);
   const parts = [`| end of training | epochs ${result.history.length}`];
@@ -260,6 +360,13 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   if (result.bestValidPerplexity !== null) parts.push(lossFigures("best valid", result.bestValidPerplexity, charLevel));
   if (result.testPerplexity !== null) parts.push(lossFigures("test", result.testPerplexity, charLevel));
   out.write(`${parts.join(" | ")}\n`);
+  if (!saved) {
+    const done = checkpoint?.trainer?.epoch;
+    out.write(
+      `| nothing trained (--epochs ${config.epochs}${done === undefined ? "" : `, the run has ${done} already`}): no checkpoint written\n`,
+    );
+    return 0;
+  }
   out.write(
     `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot}\n`,
   );

@@ -50,6 +50,31 @@ export async function* checkpointWriteSteps(dir: string, data: CheckpointData): 
   yield* finishPendingCommit(dir);
 }
 
+/**
+ * Completes what an interrupted save left in `dir`: a committed `.rnnlm-commit/` is moved
+ * into place (step 4–5), an uncommitted one (no `config.json`, cannot happen with this
+ * writer but may after a copy) and staging folders are removed. Returns what it did, or null
+ * when there was nothing to do. Only one writer per folder at a time: call it while holding
+ * the folder's lock.
+ *
+ * @throws CheckpointError when the folder cannot be written.
+ */
+export async function recoverCheckpoint(dir: string): Promise<"completed" | "cleaned" | null> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return null;
+  }
+  const pending = entries.includes(COMMIT_FOLDER);
+  const staging = entries.some((name) => name.startsWith(STAGING_PREFIX));
+  if (!pending && !staging) return null;
+  let completed = false;
+  for await (const step of finishPendingCommit(dir)) if (step === `moved ${MANIFEST_FILE}`) completed = true;
+  await removeStaleStaging(dir);
+  return completed ? "completed" : "cleaned";
+}
+
 /** Runs an I/O step, turning a file-system failure into a CheckpointError. */
 async function guard<T>(dir: string, what: string, step: () => Promise<T>): Promise<T> {
   try {

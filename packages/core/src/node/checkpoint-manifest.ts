@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { SpecError } from "../errors.js";
 import { describeIssues, type ModelSpec, parseModelSpec } from "../spec.js";
@@ -46,24 +47,54 @@ const manifestSchema = z.object({
     .strict(),
 });
 
+/** How config.json is serialised, and what its "integrity" checksum covers. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+const integritySchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+
+/**
+ * Checks config.json's own checksum. JSON.parse then JSON.stringify reproduces exactly the
+ * text JSON.stringify wrote, so any edit (swapped vocabulary tokens, a changed config value)
+ * changes the digest. Checkpoints written before the checksum existed have none and load as
+ * before.
+ */
+function checkIntegrity(dir: string, raw: Record<string, unknown>): void {
+  if (!("integrity" in raw)) return;
+  const { integrity, ...body } = raw;
+  const parsed = integritySchema.safeParse(integrity);
+  if (!parsed.success) throw checkpointProblem(dir, `${MANIFEST_FILE} has a malformed "integrity" entry`, RESAVE);
+  if (sha256Hex(canonicalJson(body)) !== parsed.data.sha256) {
+    throw checkpointProblem(
+      dir,
+      `${MANIFEST_FILE} was modified after saving (its content does not match its "integrity" sha256)`,
+      RESAVE,
+    );
+  }
+}
+
 const RESAVE = "restore the folder from a backup, or save the checkpoint again; do not edit checkpoint files by hand";
 
 /** Serialises a manifest deterministically (same data, same bytes). */
 export function encodeManifest(dir: string, manifest: CheckpointManifest): Uint8Array {
   let text: string;
   try {
-    text = JSON.stringify(
-      {
-        format: manifest.format,
-        version: manifest.version,
-        spec: manifest.spec,
-        ...(manifest.codec === undefined ? {} : { codec: manifest.codec }),
-        ...(manifest.config === undefined ? {} : { config: manifest.config }),
-        files: manifest.files,
-      },
-      null,
-      2,
-    );
+    const body = {
+      format: manifest.format,
+      version: manifest.version,
+      spec: manifest.spec,
+      ...(manifest.codec === undefined ? {} : { codec: manifest.codec }),
+      ...(manifest.config === undefined ? {} : { config: manifest.config }),
+      files: manifest.files,
+    };
+    // config.json covers the other files by their digests, and itself by this one: the
+    // sha256 of the same JSON without the "integrity" key, which comes last.
+    text = JSON.stringify({ ...body, integrity: { sha256: sha256Hex(canonicalJson(body)) } }, null, 2);
   } catch (error) {
     throw checkpointProblem(
       dir,
@@ -104,6 +135,7 @@ export function decodeManifest(dir: string, bytes: Uint8Array): CheckpointManife
       "upgrade @rnnlm/core to the version that wrote the checkpoint",
     );
   }
+  checkIntegrity(dir, raw as Record<string, unknown>);
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     throw checkpointProblem(dir, `${MANIFEST_FILE} is malformed: ${describeIssues(parsed.error)}`, RESAVE);

@@ -3,6 +3,7 @@
  * out of the main entry so `@rnnlm/core` stays browser-safe.
  */
 export * from "./checkpoint-layout.js";
+export { recoverCheckpoint } from "./checkpoint-commit.js";
 export type { CheckpointManifest } from "./checkpoint-manifest.js";
 export type { FileDigest } from "./file-digest.js";
 export { loadCheckpoint } from "./load-checkpoint.js";

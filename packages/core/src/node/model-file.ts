@@ -87,5 +87,17 @@ export function decodeModelFile(dir: string, spec: ModelSpec, bytes: Uint8Array)
       error,
     );
   }
+  // A diverged run's NaN or infinite weights would load and then print "ppl NaN" or
+  // export a useless model: refuse them here, naming the tensor.
+  for (const [name, { data }] of Object.entries(weights)) {
+    const bad = data.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw checkpointProblem(
+        dir,
+        `${MODEL_FILE}: tensor "${name}" holds ${data[bad]} at index ${bad} (the weights are not all finite; the run diverged or the file was damaged)`,
+        "use an earlier checkpoint (e.g. best/), or retrain with a lower learning rate or gradient clipping",
+      );
+    }
+  }
   return weights;
 }

@@ -1,0 +1,32 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { expect } from "vitest";
+import { errorLines } from "./spawn-cli.js";
+
+/** Every file under `root` (or `root` itself, a file) with its sha256: what "byte-identical" compares. */
+export async function snapshot(root: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  const visit = async (path: string): Promise<void> => {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      for (const name of await readdir(path)) await visit(join(path, name));
+    } else {
+      result[relative(root, path) || "."] = createHash("sha256")
+        .update(await readFile(path))
+        .digest("hex");
+    }
+  };
+  await visit(root);
+  return result;
+}
+
+/** Exit code 2 and exactly one `rnnlm: error: <problem>; <fix>` line matching `pattern`. */
+export function expectBadInput(run: { code: number | null; stderr: string }, pattern: RegExp): void {
+  const lines = errorLines(run.stderr);
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines[0]).toContain("; ");
+  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(run.code).toBe(2);
+}
