@@ -48,6 +48,25 @@ function convert(command: string, def: FlagDef, raw: string): string | number | 
 }
 
 /**
+ * `--valid-fraction -0.2` → `--valid-fraction=-0.2` for numeric flags, so node's parseArgs
+ * does not take the negative number for a flag and the range check can name the value.
+ */
+function joinNegativeNumbers(argv: readonly string[], defs: ReadonlyMap<string, FlagDef>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const def = argv[i].startsWith("--") ? defs.get(argv[i].slice(2)) : undefined;
+    const next = argv[i + 1];
+    if ((def?.type === "int" || def?.type === "number") && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+/**
  * Parses `argv` against `defs` with node's `parseArgs` (strict: unknown flags and stray
  * arguments are errors), then converts each value to its type. Throws {@link UsageError}.
  */
@@ -68,7 +87,13 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
   options.help = { type: "boolean", short: "h" };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+    parsed = parseArgs({
+      args: joinNegativeNumbers(argv, primary),
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = errorCode(error);
