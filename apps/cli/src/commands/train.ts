@@ -128,6 +128,12 @@ async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise
   return { config, checkpoint };
 }
 
+/** How the text was read, for the data line: `as written`, `lower-cased`, `d2l-cleaned`. */
+function cleaningNote(codec: TextCodec): string {
+  const clean = codec.tokenizer.toJSON().clean;
+  return clean === "none" ? "text as written" : clean === "lower" ? "lower-cased" : "d2l-cleaned";
+}
+
 function describeSpec(spec: ModelSpec): string {
   const input = spec.embeddingSize === null ? "one-hot" : `emsize ${spec.embeddingSize}`;
   return `${spec.cell} ${spec.numLayers}×${spec.hiddenSize}, ${input}, vocabulary ${spec.vocabSize}${spec.tied ? ", tied" : ""}, init ${spec.init}`;
@@ -181,7 +187,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext): Pr
   out.write(
     `data: ${corpus.train.length} train` +
       `${corpus.valid ? ` / ${corpus.valid.length} valid` : ""}${corpus.test ? ` / ${corpus.test.length} test` : ""} tokens, ` +
-      `${corpus.codec.tokenizer.kind}-level, ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
+      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
   );
   out.write(`model: ${describeSpec(spec)}\n`);
   out.write(`backend: ${runtime.id} (${runtime.description})\n`);
