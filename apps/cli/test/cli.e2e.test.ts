@@ -195,6 +195,9 @@ describe("your own text: raw characters, a validation tail, bits per character",
     expect(Math.abs(Number(loss) - Math.log(Number(ppl)))).toBeLessThan(2e-3);
     expect(Math.abs(Number(bpc) - Number(loss) / Math.LN2)).toBeLessThan(2e-3);
     expect(existsSync(join(dir, "play/best/config.json"))).toBe(true);
+    const svg = await readFile(join(dir, "play/perplexity.svg"), "utf8");
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toContain(">valid</text>");
     const saved = JSON.parse(await readFile(join(dir, "play/last/config.json"), "utf8"));
     expect(saved.codec.tokenizer).toEqual({ kind: "char", clean: "none", keepNewlines: true });
     const evaluated = await cli(["eval", "--checkpoint", "play", "--backend", "reference"]);
