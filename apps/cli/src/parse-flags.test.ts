@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FlagDef } from "./flag-def.js";
 import { CONFIG_FLAGS } from "./config-keys.js";
 import { configLayerFromFlags } from "./flag-layer.js";
 import { parseFlags } from "./parse-flags.js";
@@ -48,5 +49,12 @@ describe("training flags", () => {
     expect(config.nhid).toBe(100);
     expect(config.lr).toBe(3);
     expect(config.batchSize).toBe(32);
+  });
+});
+
+describe("negative numbers as values", () => {
+  it("are read as the value of a numeric flag, not as a flag", () => {
+    const defs: FlagDef[] = [{ flag: "valid-fraction", type: "number", help: "" }];
+    expect(parseFlags("train", ["--valid-fraction", "-0.2"], defs)).toEqual({ "valid-fraction": -0.2 });
   });
 });

@@ -224,7 +224,9 @@ describe("your own text: raw characters, a validation tail, bits per character",
     expect(run.code).toBe(0);
     const chars = [...play];
     const train = Math.floor(chars.length * 0.9);
-    expect(run.stdout).toContain(`data: ${train} train / ${chars.length - train} valid tokens, char-level`);
+    expect(run.stdout).toContain(
+      `data: ${train} train / ${chars.length - train} valid tokens, char-level (text as written)`,
+    );
     expect(run.stdout).toContain(`vocabulary ${new Set(chars).size + 1}`);
     expect(run.stdout).toMatch(/\| valid loss (\d\.\d{3}) \| valid ppl [\d.]+ \| valid bpc \d\.\d{3} \*/);
     const [, loss, ppl, bpc] =
@@ -232,26 +234,34 @@ describe("your own text: raw characters, a validation tail, bits per character",
     expect(Math.abs(Number(loss) - Math.log(Number(ppl)))).toBeLessThan(2e-3);
     expect(Math.abs(Number(bpc) - Number(loss) / Math.LN2)).toBeLessThan(2e-3);
     expect(existsSync(join(dir, "play/best/config.json"))).toBe(true);
+    const svg = await readFile(join(dir, "play/perplexity.svg"), "utf8");
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toContain(">valid</text>");
     const saved = JSON.parse(await readFile(join(dir, "play/last/config.json"), "utf8"));
     expect(saved.codec.tokenizer).toEqual({ kind: "char", clean: "none", keepNewlines: true });
     const evaluated = await cli(["eval", "--checkpoint", "play", "--backend", "reference"]);
     expect(evaluated.stdout).toMatch(/\| valid loss \d\.\d{4} \| valid ppl \d+\.\d{4} \| valid bpc \d\.\d{4} \|/);
   });
 
-  it("generation streams a prefix's line breaks and the model's own", async () => {
-    const run = await cli([
-      ...["generate", "--checkpoint", "play", "--prefix", "KING: Hark!\nQueen", "--length", "40"],
-      ...["--backend", "reference"],
+  it("generation streams a prefix's line breaks, and the raw codec travels in the ONNX file", async () => {
+    const prompt = ["--prefix", "KING: Hark!\nQueen", "--length", "40"];
+    const exported = await cli(["export", "--checkpoint", "play", "--onnx", "play/model.onnx"]);
+    expect(exported.code).toBe(0);
+    const [run, onnx] = await Promise.all([
+      cli(["generate", "--checkpoint", "play", ...prompt, "--backend", "reference"]),
+      cli(["generate", "--model-file", "play/model.onnx", ...prompt, "--backend", "onnx:cpu"]),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout.startsWith("KING: Hark!\nQueen")).toBe(true);
     expect([...run.stdout.replace(/\n$/, "")].length).toBe("KING: Hark!\nQueen".length + 40);
+    expect(onnx.stdout).toBe(run.stdout);
   });
 
   it("bad values of the new flags end in one clear line", async () => {
     const train = ["train", "--data", "play.txt", "--save", "bad"];
     const cases: [string[], RegExp][] = [
       [["--valid-fraction", "1"], /--valid-fraction 1 is invalid/],
+      [["--valid-fraction", "-0.2"], /--valid-fraction -0\.2 is invalid/],
       [["--valid-fraction", "x"], /--valid-fraction expects a number/],
       [["--clean", "upper"], /--clean must be one of none, lower, d2l/],
       [["--max-vocab", "1"], /--max-vocab 1 is invalid/],

@@ -78,6 +78,28 @@ describe("OnnxTrainableModel on onnx:cpu", () => {
     b.dispose();
   });
 
+  it("resumes RMSprop exactly from its square_avg buffers (a saved run continues the same)", async () => {
+    const training = parseTrainingOptions({ optimizer: { type: "rmsprop", lr: 0.002, alpha: 0.95 }, clip: 5 });
+    const a = await trainable(runtime, { training, seed: 3 });
+    const batch = batchOf(5, 3, 20);
+    for (let i = 0; i < 2; i++) await step(a, batch);
+    const weights = await a.getWeights();
+    const optimizer = await a.getOptimizerState();
+    expect(Object.keys(optimizer).every((k) => k.startsWith("square_avg."))).toBe(true);
+    expect(Object.keys(optimizer).length).toBe(Object.keys(weights).length);
+    const next = await step(a, batch);
+    const b = await trainable(runtime, { training, weights });
+    await b.setOptimizerState(optimizer);
+    const resumed = await step(b, batch);
+    expect(resumed.loss).toBe(next.loss);
+    const wa = await a.getWeights();
+    const wb = await b.getWeights();
+    for (const name of Object.keys(wa)) expect(wb[name].data).toEqual(wa[name].data);
+    await expect(b.setOptimizerState({})).rejects.toThrow(/missing optimizer buffer "square_avg\..*" for RMSprop/);
+    a.dispose();
+    b.dispose();
+  });
+
   it("carries the state across windows of different lengths (word-level last window)", async () => {
     const model = await trainable(runtime, { training: adam, seed: 2 });
     const long = batchOf(6, 2, 20);

@@ -90,3 +90,32 @@ describe("short training run (tfjs:wasm, GRU H 32, ~3,000 characters)", () => {
     });
   }
 });
+
+describe("RMSprop state on tfjs:wasm", () => {
+  it("saves square_avg buffers and resumes to the same weights", async () => {
+    const rt = await tfjsBackend.init("wasm");
+    const spec = parseModelSpec({ cell: "lstm", vocabSize: V, hiddenSize: 8, numLayers: 2 });
+    const training = parseTrainingOptions({ optimizer: { type: "rmsprop", lr: 0.002, alpha: 0.95 }, clip: 5 });
+    const a = (await rt.createTrainableModel?.(spec, { seed: 3, training })) as TrainableModel;
+    const batches = [...sequential()].slice(0, 3);
+    const run = async (m: TrainableModel, batch: (typeof batches)[number]) => {
+      const state = m.beginState(B);
+      const step = await m.trainStep(batch, state);
+      disposeState(state);
+      disposeState(step.state);
+      return step.loss;
+    };
+    await run(a, batches[0]);
+    await run(a, batches[1]);
+    const weights = await a.getWeights();
+    const optimizer = await a.getOptimizerState();
+    expect(Object.keys(optimizer).every((k) => k.startsWith("square_avg."))).toBe(true);
+    const b = (await rt.createTrainableModel?.(spec, { seed: 3, training, weights })) as TrainableModel;
+    await b.setOptimizerState(optimizer);
+    expect(await run(b, batches[2])).toBe(await run(a, batches[2]));
+    const [wa, wb] = [await a.getWeights(), await b.getWeights()];
+    for (const name of Object.keys(wa)) expect([...wb[name].data]).toEqual([...wa[name].data]);
+    a.dispose();
+    b.dispose();
+  });
+});

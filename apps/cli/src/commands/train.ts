@@ -9,6 +9,7 @@ import {
   trainLoop,
 } from "@rnnlm/core";
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
+import type { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
 import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
@@ -168,6 +169,12 @@ async function startResumed(resumeArg: string, flags: PartialRunConfig): Promise
   return { config, checkpoint };
 }
 
+/** How the text was read, for the data line: `as written`, `lower-cased`, `d2l-cleaned`. */
+function cleaningNote(codec: TextCodec): string {
+  const clean = codec.tokenizer.toJSON().clean;
+  return clean === "none" ? "text as written" : clean === "lower" ? "lower-cased" : "d2l-cleaned";
+}
+
 function describeSpec(spec: ModelSpec): string {
   const input = spec.embeddingSize === null ? "one-hot" : `emsize ${spec.embeddingSize}`;
   return `${spec.cell} ${spec.numLayers}×${spec.hiddenSize}, ${input}, vocabulary ${spec.vocabSize}${spec.tied ? ", tied" : ""}, init ${spec.init}`;
@@ -289,7 +296,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   out.write(
     `data: ${corpus.train.length} train` +
       `${corpus.valid ? ` / ${corpus.valid.length} valid` : ""}${corpus.test ? ` / ${corpus.test.length} test` : ""} tokens, ` +
-      `${corpus.codec.tokenizer.kind}-level, ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
+      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
   );
   out.write(`model: ${describeSpec(spec)}\n`);
   out.write(`backend: ${runtime.id} (${runtime.description})\n`);
