@@ -1,4 +1,9 @@
 import {
+  beginHostState,
+  checkForwardInput,
+  checkNotDisposed,
+  checkState,
+  emptyForward,
   type ForwardResult,
   HostTensor,
   hasCellState,
@@ -6,9 +11,9 @@ import {
   type ModelSpec,
   type RecurrentState,
   RnnlmError,
-  ShapeError,
   type StateInit,
   sizeOf,
+  stateShape,
   type Tensor,
   type TimeMajorIds,
   validateWeights,
@@ -28,6 +33,12 @@ function float32Copy(spec: ModelSpec, weights: Weights): Weights {
     out[name] = { shape: [...w.shape], data: new Float32Array(w.data) };
   }
   return out;
+}
+
+/** A state tensor's values as float32 (a copy only when they are not float32 already). */
+export async function float32Data(tensor: Tensor): Promise<Float32Array> {
+  const data = await tensor.data();
+  return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
 function outputOf(outputs: Record<string, OrtTensor>, name: string): HostTensor<"float32"> {
@@ -66,79 +77,35 @@ export class OnnxModel implements Model {
   }
 
   private live(): OrtSession {
-    if (this.session === null) throw new RnnlmError("ERR_DISPOSED", `this ${this.backendId} model was disposed`);
-    return this.session;
-  }
-
-  private stateSize(batch: number): number {
-    return this.spec.numLayers * batch * this.spec.hiddenSize;
+    checkNotDisposed(this.session === null, this.backendId);
+    return this.session as OrtSession;
   }
 
   beginState(batch: number, init?: StateInit): RecurrentState {
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`batch must be a positive integer, got ${batch}`);
-    const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    const n = this.stateSize(batch);
-    const make = (values: Float32Array | undefined, name: string): HostTensor<"float32"> => {
-      if (values === undefined) return new HostTensor<"float32">(new Float32Array(n), shape);
-      if (values.length !== n) {
-        throw new ShapeError(`initial state ${name} needs layers·batch·hidden = ${n} values, got ${values.length}`);
-      }
-      return new HostTensor<"float32">(values.slice(), shape);
-    };
-    const h = make(init?.h, "h");
-    if (!hasCellState(this.spec.cell)) return { h };
-    return { h, c: make(init?.c, "c") };
-  }
-
-  private async stateInput(tensor: Tensor<"float32"> | undefined, name: string, batch: number): Promise<Float32Array> {
-    const { numLayers: L, hiddenSize: H } = this.spec;
-    if (tensor === undefined) throw new ShapeError(`an ${this.spec.cell} model needs state.${name}; use beginState()`);
-    const shape = tensor.shape;
-    if (shape.length !== 3 || shape[0] !== L || shape[1] !== batch || shape[2] !== H) {
-      throw new ShapeError(`state.${name} has shape [${shape.join(", ")}], expected [${L}, ${batch}, ${H}]`);
-    }
-    const data = await tensor.data();
-    return data instanceof Float32Array ? data : Float32Array.from(data);
+    this.live();
+    return beginHostState(this.spec, batch, init);
   }
 
   async forward(input: TimeMajorIds, state: RecurrentState): Promise<ForwardResult> {
     const session = this.live();
+    checkForwardInput(this.spec, input);
     const { steps, batch, ids } = input;
+    if (steps === 0) return emptyForward(this.spec, state, batch);
+    checkState(this.spec, state, batch);
     const V = this.spec.vocabSize;
-    if (!Number.isInteger(steps) || steps < 0 || !Number.isInteger(batch) || batch < 1) {
-      throw new ShapeError(`forward needs steps ≥ 0 and batch ≥ 1 (integers), got steps ${steps}, batch ${batch}`);
-    }
-    if (ids.length !== steps * batch) {
-      throw new ShapeError(`input of ${steps} steps × ${batch} rows needs ${steps * batch} ids, got ${ids.length}`);
-    }
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (id < 0 || id >= V)
-        throw new ShapeError(`token id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
-    }
-    const lstm = hasCellState(this.spec.cell);
-    const h = await this.stateInput(state.h, "h", batch);
-    const c = lstm ? await this.stateInput(state.c, "c", batch) : undefined;
-    const stateShape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    if (steps === 0) {
-      const next: RecurrentState = { h: new HostTensor<"float32">(h.slice(), stateShape) };
-      return {
-        logits: new HostTensor<"float32">(new Float32Array(0), [0, V]),
-        state: c === undefined ? next : { ...next, c: new HostTensor<"float32">(c.slice(), stateShape) },
-      };
-    }
+    const shape = stateShape(this.spec, batch);
     const feeds: Record<string, OrtTensor> = {
       [ONNX_IO.ids]: this.engine.int32(ids, [steps, batch]),
-      [ONNX_IO.h0]: this.engine.float32(h, stateShape),
+      [ONNX_IO.h0]: this.engine.float32(await float32Data(state.h), shape),
     };
-    if (c !== undefined) feeds[ONNX_IO.c0] = this.engine.float32(c, stateShape);
+    if (state.c !== undefined) feeds[ONNX_IO.c0] = this.engine.float32(await float32Data(state.c), shape);
     const out = await this.engine.run(session, feeds);
     const logits = outputOf(out, ONNX_IO.logits);
     if (logits.shape[0] !== steps * batch || logits.shape[1] !== V || sizeOf(logits.shape) !== steps * batch * V) {
       throw new RnnlmError("ERR_ONNX_RUNTIME", `ONNX Runtime returned logits of shape [${logits.shape.join(", ")}]`);
     }
     const hn = outputOf(out, ONNX_IO.hn);
-    return { logits, state: lstm ? { h: hn, c: outputOf(out, ONNX_IO.cn) } : { h: hn } };
+    return { logits, state: hasCellState(this.spec.cell) ? { h: hn, c: outputOf(out, ONNX_IO.cn) } : { h: hn } };
   }
 
   async getWeights(): Promise<Weights> {

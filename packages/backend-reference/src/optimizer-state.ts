@@ -1,4 +1,4 @@
-import { CheckpointError, type OptimizerSpec } from "@rnnlm/core";
+import { bufferParameter, type OptimizerSpec } from "@rnnlm/core";
 import type { Parameters } from "./parameters.js";
 
 /**
@@ -91,51 +91,21 @@ export class OptimizerState {
     return out;
   }
 
-  /** Restores buffers written by {@link buffers}; every key and length must match this optimizer's. */
-  restore(buffers: Record<string, ArrayLike<number>>): void {
-    const own = this.buffers();
-    for (const key of Object.keys(buffers)) {
-      if (!(key in own)) {
-        const expected = Object.keys(own).join(", ") || "none";
-        throw new CheckpointError(
-          `unexpected optimizer buffer "${key}" for ${this.describe()} (expected: ${expected}); was the state saved with another optimizer?`,
-        );
-      }
-    }
-    for (const [key, mine] of Object.entries(own)) {
-      const given = buffers[key];
-      if (given === undefined) {
-        throw new CheckpointError(
-          `missing optimizer buffer "${key}" for ${this.describe()}; was the state saved with another optimizer?`,
-        );
-      }
-      if (given.length !== mine.length) {
-        throw new CheckpointError(`optimizer buffer "${key}" holds ${given.length} values, expected ${mine.length}`);
-      }
-    }
+  /**
+   * Restores buffers written by {@link buffers} (without `step`), already checked by core's
+   * `validateOptimizerState`, and Adam's step.
+   */
+  restore(buffers: Record<string, ArrayLike<number>>, step: number): void {
+    const targets: Record<string, Parameters> = {
+      momentum: this.momentum,
+      exp_avg: this.expAvg,
+      exp_avg_sq: this.expAvgSq,
+      square_avg: this.squareAvg,
+    };
     for (const [key, given] of Object.entries(buffers)) {
-      if (key === "step") {
-        if (!Number.isInteger(given[0]) || given[0] < 0) {
-          throw new CheckpointError(`optimizer buffer "step" must be a non-negative integer, got ${given[0]}`);
-        }
-        this.step = given[0];
-      } else {
-        const [kind, ...rest] = key.split(".");
-        const name = rest.join(".");
-        const targets: Record<string, Parameters> = {
-          momentum: this.momentum,
-          exp_avg: this.expAvg,
-          exp_avg_sq: this.expAvgSq,
-          square_avg: this.squareAvg,
-        };
-        const target = targets[kind];
-        target[name] = Float64Array.from(given);
-      }
+      const kind = key.slice(0, key.indexOf("."));
+      targets[kind][bufferParameter(key)] = Float64Array.from(given);
     }
-  }
-
-  private describe(): string {
-    if (this.spec.type === "sgd") return `SGD (momentum ${this.spec.momentum})`;
-    return this.spec.type === "adam" ? "Adam" : "RMSprop";
+    this.step = step;
   }
 }

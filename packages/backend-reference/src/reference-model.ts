@@ -1,15 +1,21 @@
 import {
-  noDropout,
+  beginHostState,
   canonicalWeightShapes,
+  checkForwardInput,
+  checkNotDisposed,
+  checkState,
+  emptyForward,
   type ForwardResult,
   HostTensor,
   hasCellState,
   type Model,
   type ModelSpec,
+  noDropout,
   parameterNames,
   type RecurrentState,
   ShapeError,
   type StateInit,
+  stateShape,
   type TimeMajorIds,
   validateWeights,
   type Weights,
@@ -52,27 +58,13 @@ export class ReferenceModel implements Model {
 
   beginState(batch: number, init?: StateInit): RecurrentState {
     this.checkAlive();
-    if (!Number.isInteger(batch) || batch <= 0) throw new ShapeError(`batch must be a positive integer, got ${batch}`);
-    const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    const n = shape[0] * shape[1] * shape[2];
-    const lstm = hasCellState(this.spec.cell);
-    const take = (values: Float32Array | undefined, which: string): Float32Array => {
-      if (values === undefined) return new Float32Array(n);
-      if (values.length !== n) {
-        throw new ShapeError(
-          `initial state ${which} holds ${values.length} values; (layers ${shape[0]}, batch ${batch}, hidden ${shape[2]}) needs ${n}`,
-        );
-      }
-      return Float32Array.from(values);
-    };
-    if (init?.c !== undefined && !lstm) {
-      throw new ShapeError(`initial state has "c" but a ${this.spec.cell} cell carries only "h"; drop "c"`);
-    }
-    const h = new HostTensor<"float32">(take(init?.h, "h"), shape);
-    return lstm ? { h, c: new HostTensor<"float32">(take(init?.c, "c"), shape) } : { h };
+    return beginHostState(this.spec, batch, init);
   }
 
   async forward(input: TimeMajorIds, state: RecurrentState): Promise<ForwardResult> {
+    this.checkAlive();
+    checkForwardInput(this.spec, input);
+    if (input.steps === 0) return emptyForward(this.spec, state, input.batch);
     const s = this.readState(state, input.batch);
     const out = this.forward64(input, s);
     return {
@@ -87,7 +79,7 @@ export class ReferenceModel implements Model {
   /** The forward pass in float64 from float64 states (no dropout): what the fixtures record. */
   forward64(input: TimeMajorIds, state: State64): Forward64Result {
     this.checkAlive();
-    this.checkIds(input.ids, input.steps, input.batch, "input ids");
+    checkForwardInput(this.spec, input);
     this.checkState64(state, input.batch);
     const trace = forwardPass(
       this.spec,
@@ -132,47 +124,13 @@ export class ReferenceModel implements Model {
   }
 
   protected checkAlive(): void {
-    if (this.disposed) throw new Error("this reference model was disposed; create a new one");
+    checkNotDisposed(this.disposed, this.backendId);
   }
 
-  /** Checks `steps · batch` ids, each in [0, V). */
-  protected checkIds(ids: Int32Array, steps: number, batch: number, what: string): void {
-    if (!Number.isInteger(steps) || steps <= 0 || !Number.isInteger(batch) || batch <= 0) {
-      throw new ShapeError(`${what}: steps (${steps}) and batch (${batch}) must be positive integers`);
-    }
-    if (ids.length !== steps * batch) {
-      throw new ShapeError(
-        `${what}: ${ids.length} ids for steps ${steps} × batch ${batch} = ${steps * batch}; ids are time-major, ids[t·batch + b]`,
-      );
-    }
-    const V = this.spec.vocabSize;
-    for (let i = 0; i < ids.length; i++) {
-      if (!(ids[i] >= 0 && ids[i] < V)) {
-        throw new ShapeError(
-          `${what}: id ${ids[i]} at position ${i} is outside the vocabulary [0, ${V}); was the model built for another vocabulary?`,
-        );
-      }
-    }
-  }
-
-  /** Reads a float32 state into float64, checking its shape against (layers, batch, H). */
+  /** Reads a float32 state into float64 after core's shape check. */
   protected readState(state: RecurrentState, batch: number): State64 {
     this.checkAlive();
-    const expected = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    const check = (shape: readonly number[], which: string) => {
-      if (shape.length !== 3 || shape.some((d, i) => d !== expected[i])) {
-        throw new ShapeError(
-          `state ${which} has shape [${shape.join(", ")}], expected [${expected.join(", ")}] (layers, batch, hidden); use beginState(${batch})`,
-        );
-      }
-    };
-    check(state.h.shape, "h");
-    const lstm = hasCellState(this.spec.cell);
-    if (lstm && state.c === undefined) throw new ShapeError('an lstm state needs "c" as well as "h"; use beginState()');
-    if (!lstm && state.c !== undefined) {
-      throw new ShapeError(`state has "c" but a ${this.spec.cell} cell carries only "h"; use beginState()`);
-    }
-    if (state.c !== undefined) check(state.c.shape, "c");
+    checkState(this.spec, state, batch);
     return {
       h: Float64Array.from(state.h.dataSync()),
       c: state.c === undefined ? null : Float64Array.from(state.c.dataSync()),
@@ -190,7 +148,7 @@ export class ReferenceModel implements Model {
   }
 
   protected toState(h: Float64Array, c: Float64Array | null, batch: number): RecurrentState {
-    const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
+    const shape = stateShape(this.spec, batch);
     const hT = new HostTensor<"float32">(Float32Array.from(h), shape);
     return c === null ? { h: hT } : { h: hT, c: new HostTensor<"float32">(Float32Array.from(c), shape) };
   }

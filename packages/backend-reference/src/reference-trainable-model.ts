@@ -1,18 +1,21 @@
 import {
+  canonicalWeightShapes,
+  checkLearningRate,
+  checkTrainingBatch,
   drawDropoutMasks,
   noDropout,
-  canonicalWeightShapes,
+  optimizerBufferLayout,
   type GradientResult,
   type LossResult,
   parameterNames,
   type RandomState,
   type RecurrentState,
   SeededRandom,
-  SpecError,
   type TimeMajorBatch,
   type TrainableModel,
   type TrainingOptions,
   type TrainStepResult,
+  validateOptimizerState,
   type Weights,
 } from "@rnnlm/core";
 import { backwardPass, lossOf } from "./backward.js";
@@ -43,8 +46,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
   }
 
   setLearningRate(lr: number): void {
-    if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError(`learning rate must be a positive number, got ${lr}`);
-    this.optimizer.lr = lr;
+    this.optimizer.lr = checkLearningRate(lr);
   }
 
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
@@ -89,20 +91,20 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
 
   async getOptimizerState(): Promise<Weights> {
     this.checkAlive();
-    const shapes = new Map(canonicalWeightShapes(this.spec));
+    const layout = optimizerBufferLayout(this.spec, this.training.optimizer);
     const out: Weights = {};
     for (const [key, data] of Object.entries(this.optimizer.buffers())) {
-      const param = key.slice(key.indexOf(".") + 1);
-      out[key] = { shape: key === "step" ? [1] : (shapes.get(param) ?? [data.length]), data };
+      out[key] = { shape: layout.get(key) ?? [data.length], data };
     }
     return out;
   }
 
   async setOptimizerState(state: Weights): Promise<void> {
     this.checkAlive();
+    const { step } = validateOptimizerState(this.spec, this.training.optimizer, state);
     const buffers: Record<string, ArrayLike<number>> = {};
-    for (const [key, t] of Object.entries(state)) buffers[key] = t.data;
-    this.optimizer.restore(buffers);
+    for (const [key, t] of Object.entries(state)) if (key !== "step") buffers[key] = t.data;
+    this.optimizer.restore(buffers, step);
   }
 
   getRandomState(): RandomState {
@@ -115,8 +117,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
 
   private readBatch(batch: TimeMajorBatch, state: RecurrentState) {
     this.checkAlive();
-    this.checkIds(batch.x, batch.steps, batch.batch, "batch x");
-    this.checkIds(batch.y, batch.steps, batch.batch, "batch y");
+    checkTrainingBatch(this.spec, batch);
     return this.readState(state, batch.batch);
   }
 }

@@ -1,5 +1,15 @@
 import type { ForwardResult, Model, ModelSpec, RecurrentState, StateInit, TimeMajorIds, Weights } from "@rnnlm/core";
-import { hasCellState, parameterNames, ShapeError, validateWeights, withTiedDecoder } from "@rnnlm/core";
+import {
+  checkForwardInput,
+  checkNotDisposed,
+  checkState,
+  emptyForward,
+  initialStateValues,
+  parameterNames,
+  stateShape,
+  validateWeights,
+  withTiedDecoder,
+} from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { activate, type LoadedDevice } from "./devices.js";
 import { runNetwork } from "./network.js";
@@ -11,24 +21,6 @@ export interface StateTensors {
   readonly h: tf.Tensor;
   readonly c: tf.Tensor | null;
   release(): void;
-}
-
-/** Checks ids are whole numbers in [0, vocab) and the count is steps × batch. */
-export function checkIds(ids: Int32Array, steps: number, batch: number, vocab: number, what: string): void {
-  if (!Number.isInteger(steps) || !Number.isInteger(batch) || steps < 1 || batch < 1) {
-    throw new ShapeError(`${what}: steps (${steps}) and batch (${batch}) must be positive integers`);
-  }
-  if (ids.length !== steps * batch) {
-    throw new ShapeError(`${what}: ${ids.length} ids, but steps × batch = ${steps} × ${batch} = ${steps * batch}`);
-  }
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (id < 0 || id >= vocab) {
-      throw new ShapeError(
-        `${what}: id ${id} at position ${i} is outside the vocabulary [0, ${vocab}); check the vocabulary the data was encoded with`,
-      );
-    }
-  }
 }
 
 /** An inference model on one tfjs device. Parameters live on the device, in the layout of parameter-layout.ts. */
@@ -48,7 +40,7 @@ export class TfjsModel implements Model {
 
   /** Makes this model's device tfjs's active backend (tfjs has one global backend). */
   protected enter(): void {
-    if (this.disposed) throw new Error(`this ${this.backendId} model was disposed; create a new one`);
+    checkNotDisposed(this.disposed, this.backendId);
     activate(this.device.tfBackend);
   }
 
@@ -63,36 +55,17 @@ export class TfjsModel implements Model {
 
   beginState(batch: number, init?: StateInit): RecurrentState {
     this.enter();
-    const { numLayers: L, hiddenSize: H } = this.spec;
-    if (!Number.isInteger(batch) || batch < 1)
-      throw new ShapeError(`beginState: batch must be a positive integer, got ${batch}`);
-    const size = L * batch * H;
-    const shape: [number, number, number] = [L, batch, H];
-    const lstm = hasCellState(this.spec.cell);
-    const make = (values: Float32Array | undefined, what: string): TfjsTensor => {
-      if (values === undefined) return new TfjsTensor(tf.zeros(shape, "float32"));
-      if (values.length !== size) {
-        throw new ShapeError(
-          `beginState: init.${what} holds ${values.length} values, (layers, batch, hidden) = (${L}, ${batch}, ${H}) needs ${size}`,
-        );
-      }
-      return new TfjsTensor(tf.tensor3d(values, shape, "float32"));
-    };
-    if (!lstm && init?.c !== undefined)
-      throw new ShapeError(`beginState: init.c given, but a ${this.spec.cell} model has no cell state`);
-    const h = make(init?.h, "h");
-    return lstm ? { h, c: make(init?.c, "c") } : { h };
+    const v = initialStateValues(this.spec, batch, init);
+    const h = new TfjsTensor(tf.tensor3d(v.h, v.shape, "float32"));
+    return v.c === null ? { h } : { h, c: new TfjsTensor(tf.tensor3d(v.c, v.shape, "float32")) };
   }
 
-  /** The state's tensors on this device, shape-checked. */
+  /** The state's tensors on this device, after core's shape check. */
   protected stateTensors(state: RecurrentState, batch: number): StateTensors {
-    const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    const h = toTf(state.h, shape, "state.h");
-    let c: { tensor: tf.Tensor; copied: boolean } | null = null;
-    if (hasCellState(this.spec.cell)) {
-      if (state.c === undefined) throw new ShapeError("state.c is missing: an LSTM state has h and c (use beginState)");
-      c = toTf(state.c, shape, "state.c");
-    }
+    checkState(this.spec, state, batch);
+    const shape = stateShape(this.spec, batch);
+    const h = toTf(state.h, shape, "state h");
+    const c = state.c === undefined ? null : toTf(state.c, shape, "state c");
     return {
       h: h.tensor,
       c: c?.tensor ?? null,
@@ -105,7 +78,8 @@ export class TfjsModel implements Model {
 
   async forward(input: TimeMajorIds, state: RecurrentState): Promise<ForwardResult> {
     this.enter();
-    checkIds(input.ids, input.steps, input.batch, this.spec.vocabSize, "forward");
+    checkForwardInput(this.spec, input);
+    if (input.steps === 0) return emptyForward(this.spec, state, input.batch);
     const st = this.stateTensors(state, input.batch);
     try {
       const out = tf.tidy(() => {

@@ -12,22 +12,25 @@ import type {
   Weights,
 } from "@rnnlm/core";
 import {
+  checkLearningRate,
+  checkTrainingBatch,
   clipCoefficient,
   drawDropoutMasks,
   hasDropout,
+  optimizerBufferLayout,
   parameterNames,
   SeededRandom,
-  ShapeError,
-  SpecError,
+  sizeOf,
   sumOfSquares,
+  validateOptimizerState,
 } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
 import { type NetworkRun, runNetwork } from "./network.js";
 import { applyUpdate } from "./optimizer.js";
-import { isStoredTransposed, toInternal } from "./parameter-layout.js";
+import { toInternal } from "./parameter-layout.js";
 import { TfjsTensor } from "./tfjs-tensor.js";
-import { checkIds, TfjsModel } from "./tfjs-model.js";
+import { TfjsModel } from "./tfjs-model.js";
 
 interface StepTensors {
   loss: tf.Scalar;
@@ -60,13 +63,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
   }
 
   setLearningRate(lr: number): void {
-    if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError(`learning rate must be a positive number, got ${lr}`);
-    this.lr = lr;
-  }
-
-  private check(batch: TimeMajorBatch, what: string): void {
-    checkIds(batch.x, batch.steps, batch.batch, this.spec.vocabSize, `${what} (x)`);
-    checkIds(batch.y, batch.steps, batch.batch, this.spec.vocabSize, `${what} (y)`);
+    this.lr = checkLearningRate(lr);
   }
 
   private static detached(h: tf.Tensor, c: tf.Tensor | undefined): RecurrentState {
@@ -94,7 +91,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
 
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
     this.enter();
-    this.check(batch, "trainStep");
+    checkTrainingBatch(this.spec, batch);
     const st = this.stateTensors(state, batch.batch);
     const masks = hasDropout(this.spec) ? drawDropoutMasks(this.spec, batch.steps, batch.batch, this.rng) : null;
     const step = this.step + 1;
@@ -160,7 +157,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
 
   async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
     this.enter();
-    this.check(batch, "evaluate");
+    checkTrainingBatch(this.spec, batch);
     const st = this.stateTensors(state, batch.batch);
     try {
       const out = tf.tidy(() => {
@@ -179,7 +176,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
 
   async gradients(batch: TimeMajorBatch, state: RecurrentState): Promise<GradientResult> {
     this.enter();
-    this.check(batch, "gradients");
+    checkTrainingBatch(this.spec, batch);
     const st = this.stateTensors(state, batch.batch);
     try {
       const out = tf.tidy(() => {
@@ -203,55 +200,28 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     }
   }
 
+  /** Every buffer of core's layout: before the first step the buffers are zeros (and Adam's step 0). */
   async getOptimizerState(): Promise<Weights> {
     this.enter();
-    return this.readCanonical(this.buffers);
-  }
-
-  /** Names and shapes the current optimizer keeps (canonical layout). */
-  private expectedBuffers(): Map<string, readonly number[]> {
-    const shapes = new Map<string, readonly number[]>();
-    const opt = this.training.optimizer;
-    const prefixes =
-      opt.type === "adam"
-        ? ["exp_avg", "exp_avg_sq"]
-        : opt.type === "rmsprop"
-          ? ["square_avg"]
-          : opt.momentum > 0
-            ? ["momentum"]
-            : [];
-    for (const name of parameterNames(this.spec)) {
-      const shape = this.params.get(name)?.shape ?? [];
-      const canonical = isStoredTransposed(name) ? [shape[1], shape[0]] : shape;
-      for (const p of prefixes) shapes.set(`${p}.${name}`, canonical);
+    const out = await this.readCanonical(this.buffers);
+    for (const [key, shape] of optimizerBufferLayout(this.spec, this.training.optimizer)) {
+      out[key] ??= { shape: [...shape], data: new Float32Array(sizeOf(shape)) };
     }
-    if (opt.type === "adam") shapes.set("step", [1]);
-    return shapes;
+    return out;
   }
 
   async setOptimizerState(state: Weights): Promise<void> {
     this.enter();
-    const expected = this.expectedBuffers();
-    for (const [key, w] of Object.entries(state)) {
-      const shape = expected.get(key);
-      if (shape === undefined) {
-        throw new ShapeError(
-          `optimizer state "${key}" does not belong to a ${this.training.optimizer.type} optimizer for this model (expected: ${[...expected.keys()].join(", ") || "nothing"})`,
-        );
-      }
-      if (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
-        throw new ShapeError(
-          `optimizer state "${key}" has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}]`,
-        );
-      }
-    }
+    const { step } = validateOptimizerState(this.spec, this.training.optimizer, state);
+    const layout = optimizerBufferLayout(this.spec, this.training.optimizer);
     const next = new Map<string, tf.Tensor>();
     for (const [key, w] of Object.entries(state)) {
-      next.set(key, key === "step" ? tf.tensor1d([w.data[0]], "float32") : toInternal(key, w));
+      const shape = layout.get(key) ?? w.shape;
+      next.set(key, key === "step" ? tf.tensor1d([w.data[0]], "float32") : toInternal(key, { shape, data: w.data }));
     }
     for (const t of this.buffers.values()) t.dispose();
     this.buffers = next;
-    this.step = state.step === undefined ? 0 : state.step.data[0];
+    this.step = step;
   }
 
   getRandomState(): RandomState {

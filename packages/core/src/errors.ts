@@ -50,3 +50,11 @@ export class ShapeError extends RnnlmError {
     this.name = "ShapeError";
   }
 }
+
+/** A model used after `dispose()`. */
+export class ModelDisposedError extends RnnlmError {
+  constructor(backendId: string) {
+    super("ERR_DISPOSED", `this ${backendId} model was disposed; create a new one`);
+    this.name = "ModelDisposedError";
+  }
+}

@@ -5,6 +5,7 @@ export * from "./dropout.js";
 export * from "./errors.js";
 export * from "./generate.js";
 export * from "./model.js";
+export * from "./model-contract.js";
 export * from "./clip.js";
 export * from "./optimizer.js";
 export * from "./random.js";

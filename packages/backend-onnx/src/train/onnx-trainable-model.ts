@@ -1,35 +1,40 @@
 import {
-  CheckpointError,
-  canonicalWeightShapes,
+  beginHostState,
+  checkForwardInput,
+  checkLearningRate,
+  checkNotDisposed,
+  checkState,
+  checkTrainingBatch,
   drawDropoutMasks,
+  emptyForward,
   type ForwardResult,
   type GradientResult,
   HostTensor,
   hasCellState,
   type LossResult,
   type ModelSpec,
+  optimizerBufferLayout,
   parameterNames,
   type RandomState,
   type RecurrentState,
   RnnlmError,
   SeededRandom,
-  ShapeError,
-  SpecError,
   type StateInit,
   sizeOf,
-  type Tensor,
+  stateShape,
   type TimeMajorBatch,
   type TimeMajorIds,
   type TrainableModel,
   type TrainingOptions,
   type TrainStepResult,
+  validateOptimizerState,
   validateWeights,
   type Weights,
   withTiedDecoder,
 } from "@rnnlm/core";
 import type { OrtEngine } from "../ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../ort-types.js";
-import { optimizerBufferNames } from "./optimizer-graph.js";
+import { float32Data } from "../onnx-model.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";
@@ -104,12 +109,8 @@ export class OnnxTrainableModel implements TrainableModel {
       options.sessionOptions ?? {},
     );
     this.loadWeights(weights);
-    const shapes = new Map(canonicalWeightShapes(spec));
-    for (const name of parameterNames(spec)) {
-      const dims = shapes.get(name) ?? [];
-      for (const key of optimizerBufferNames(training, name)) {
-        this.buffers.set(key, { dims, data: new Float32Array(sizeOf(dims)) });
-      }
+    for (const [key, dims] of optimizerBufferLayout(spec, training.optimizer)) {
+      if (key !== "step") this.buffers.set(key, { dims, data: new Float32Array(sizeOf(dims)) });
     }
   }
 
@@ -129,8 +130,7 @@ export class OnnxTrainableModel implements TrainableModel {
   }
 
   setLearningRate(lr: number): void {
-    if (!(Number.isFinite(lr) && lr > 0)) throw new SpecError(`learning rate must be a positive number, got ${lr}`);
-    this.lr = lr;
+    this.lr = checkLearningRate(lr);
   }
 
   private loadWeights(weights: Weights): void {
@@ -143,7 +143,7 @@ export class OnnxTrainableModel implements TrainableModel {
   }
 
   private live(): void {
-    if (this.disposed) throw new RnnlmError("ERR_DISPOSED", `this ${this.backendId} model was disposed`);
+    checkNotDisposed(this.disposed, this.backendId);
   }
 
   /** Runs `work` after every earlier call on this model has finished (steps read the weights the last one wrote). */
@@ -154,49 +154,8 @@ export class OnnxTrainableModel implements TrainableModel {
   }
 
   beginState(batch: number, init?: StateInit): RecurrentState {
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`batch must be a positive integer, got ${batch}`);
-    const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-    const n = sizeOf(shape);
-    const make = (values: Float32Array | undefined, name: string): HostTensor<"float32"> => {
-      if (values === undefined) return HostTensor.float32(new Float32Array(n), shape);
-      if (values.length !== n) {
-        throw new ShapeError(`initial state ${name} needs layers·batch·hidden = ${n} values, got ${values.length}`);
-      }
-      return HostTensor.float32(values.slice(), shape);
-    };
-    const h = make(init?.h, "h");
-    return hasCellState(this.spec.cell) ? { h, c: make(init?.c, "c") } : { h };
-  }
-
-  private async stateFeed(
-    tensor: Tensor<"float32"> | undefined,
-    name: string,
-    batch: number,
-  ): Promise<{ data: Float32Array; dims: number[] }> {
-    const { numLayers: L, hiddenSize: H } = this.spec;
-    if (tensor === undefined) throw new ShapeError(`an ${this.spec.cell} model needs state.${name}; use beginState()`);
-    const s = tensor.shape;
-    if (s.length !== 3 || s[0] !== L || s[1] !== batch || s[2] !== H) {
-      throw new ShapeError(`state.${name} has shape [${s.join(", ")}], expected [${L}, ${batch}, ${H}]`);
-    }
-    const data = await tensor.data();
-    return { data: data instanceof Float32Array ? data : Float32Array.from(data), dims: [L, batch, H] };
-  }
-
-  private checkIds(ids: Int32Array, steps: number, batch: number, what: string): void {
-    if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(batch) || batch < 1) {
-      throw new ShapeError(`${what} needs steps ≥ 1 and batch ≥ 1 (integers), got steps ${steps}, batch ${batch}`);
-    }
-    if (ids.length !== steps * batch) {
-      throw new ShapeError(`${what}: ${steps} steps × ${batch} rows need ${steps * batch} ids, got ${ids.length}`);
-    }
-    const V = this.spec.vocabSize;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (!(id >= 0 && id < V)) {
-        throw new ShapeError(`${what}: token id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
-      }
-    }
+    this.live();
+    return beginHostState(this.spec, batch, init);
   }
 
   /** Feeds shared by every mode: parameters, ids and the state. */
@@ -204,12 +163,10 @@ export class OnnxTrainableModel implements TrainableModel {
     const feeds: Record<string, OrtTensor> = {};
     for (const [name, p] of this.params) feeds[name] = this.engine.float32(p.data, p.dims);
     feeds[TRAIN_IO.ids] = this.engine.int32(ids, [steps * batch]);
-    const h = await this.stateFeed(state.h, "h", batch);
-    feeds[TRAIN_IO.h0] = this.engine.float32(h.data, h.dims);
-    if (hasCellState(this.spec.cell)) {
-      const c = await this.stateFeed(state.c, "c", batch);
-      feeds[TRAIN_IO.c0] = this.engine.float32(c.data, c.dims);
-    }
+    checkState(this.spec, state, batch);
+    const shape = stateShape(this.spec, batch);
+    feeds[TRAIN_IO.h0] = this.engine.float32(await float32Data(state.h), shape);
+    if (state.c !== undefined) feeds[TRAIN_IO.c0] = this.engine.float32(await float32Data(state.c), shape);
     return feeds;
   }
 
@@ -227,17 +184,9 @@ export class OnnxTrainableModel implements TrainableModel {
   async forward(input: TimeMajorIds, state: RecurrentState): Promise<ForwardResult> {
     return this.serial(async () => {
       this.live();
+      checkForwardInput(this.spec, input);
       const { steps, batch, ids } = input;
-      if (steps === 0 && Number.isInteger(batch) && batch >= 1) {
-        const shape = [this.spec.numLayers, batch, this.spec.hiddenSize];
-        const h = await this.stateFeed(state.h, "h", batch);
-        const copy: RecurrentState = { h: HostTensor.float32(h.data.slice(), shape) };
-        const logits = HostTensor.float32(new Float32Array(0), [0, this.spec.vocabSize]);
-        if (!hasCellState(this.spec.cell)) return { logits, state: copy };
-        const c = await this.stateFeed(state.c, "c", batch);
-        return { logits, state: { ...copy, c: HostTensor.float32(c.data.slice(), shape) } };
-      }
-      this.checkIds(ids, steps, batch, "forward input");
+      if (steps === 0) return emptyForward(this.spec, state, batch);
       const { session } = await this.sessions.get("forward", steps, batch);
       const out = await this.engine.run(session, await this.baseFeeds(ids, steps, batch, state));
       const logits = HostTensor.float32(outputData(out, TRAIN_IO.logits), [steps * batch, this.spec.vocabSize]);
@@ -246,8 +195,7 @@ export class OnnxTrainableModel implements TrainableModel {
   }
 
   private async lossFeeds(batch: TimeMajorBatch, state: RecurrentState) {
-    this.checkIds(batch.x, batch.steps, batch.batch, "batch x");
-    this.checkIds(batch.y, batch.steps, batch.batch, "batch y");
+    checkTrainingBatch(this.spec, batch);
     const feeds = await this.baseFeeds(batch.x, batch.steps, batch.batch, state);
     feeds[TRAIN_IO.targets] = this.engine.int32(batch.y, [batch.steps * batch.batch, 1]);
     return feeds;
@@ -286,6 +234,7 @@ export class OnnxTrainableModel implements TrainableModel {
   async trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult> {
     return this.serial(async () => {
       this.live();
+      checkTrainingBatch(this.spec, batch);
       const opened = await this.sessions.get("train", batch.steps, batch.batch);
       const { session, masks } = opened;
       const t1 = performance.now();
@@ -353,36 +302,8 @@ export class OnnxTrainableModel implements TrainableModel {
   }
 
   private restoreBuffers(state: Weights): void {
-    const adam = this.training.optimizer.type === "adam";
-    const expected = [...this.buffers.keys(), ...(adam ? ["step"] : [])];
-    const opt = this.training.optimizer;
-    const what = opt.type === "sgd" ? `SGD (momentum ${opt.momentum})` : opt.type === "adam" ? "Adam" : "RMSprop";
-    for (const key of Object.keys(state)) {
-      if (!expected.includes(key)) {
-        throw new CheckpointError(
-          `unexpected optimizer buffer "${key}" for ${what} (expected: ${expected.join(", ") || "none"}); was the state saved with another optimizer?`,
-        );
-      }
-    }
-    for (const key of expected) {
-      const given = state[key];
-      if (given === undefined) {
-        throw new CheckpointError(
-          `missing optimizer buffer "${key}" for ${what}; was the state saved with another optimizer?`,
-        );
-      }
-      const n = key === "step" ? 1 : (this.buffers.get(key)?.data.length ?? 0);
-      if (given.data.length !== n) {
-        throw new CheckpointError(`optimizer buffer "${key}" holds ${given.data.length} values, expected ${n}`);
-      }
-    }
-    if (adam) {
-      const step = state.step.data[0];
-      if (!Number.isInteger(step) || step < 0) {
-        throw new CheckpointError(`optimizer buffer "step" must be a non-negative integer, got ${step}`);
-      }
-      this.adamStep = step;
-    }
+    const { step } = validateOptimizerState(this.spec, this.training.optimizer, state);
+    this.adamStep = step;
     for (const [key, b] of this.buffers) b.data = new Float32Array(state[key].data);
   }
 

@@ -2,14 +2,6 @@ import { CLIP_EPSILON, type ModelSpec, parameterNames, type TrainingOptions } fr
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
 import { TRAIN_IO, updatedName } from "./train-io.js";
 
-/** Names of the optimizer buffers of one parameter, as core's `getOptimizerState` keys them. */
-export function optimizerBufferNames(training: TrainingOptions, param: string): string[] {
-  const opt = training.optimizer;
-  if (opt.type === "adam") return [`exp_avg.${param}`, `exp_avg_sq.${param}`];
-  if (opt.type === "rmsprop") return [`square_avg.${param}`];
-  return opt.momentum > 0 ? [`momentum.${param}`] : [];
-}
-
 /**
  * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
  *
