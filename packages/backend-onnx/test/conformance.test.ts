@@ -1,4 +1,4 @@
-import { checkGradNormPrecision, runConformanceSuite } from "@rnnlm/conformance";
+import { checkGradNormPrecision, runContractSuite, runConformanceSuite } from "@rnnlm/conformance";
 import { describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 
@@ -29,6 +29,8 @@ for (const device of ["cpu", "wasm"] as const) {
     compare: { floorFraction: 1e-2 },
   });
   runConformanceSuite({ name: `onnx:${device}`, runtime, parts: ["gradients", "trainStep", "trainingRun"] });
+  // The contract part: bad input and edge cases answered with core's error classes and codes.
+  runContractSuite({ name: `onnx:${device}`, runtime });
 }
 runConformanceSuite({
   name: "onnx:cpu (2 threads)",

@@ -1,4 +1,4 @@
-import { runConformanceSuite } from "@rnnlm/conformance";
+import { runContractSuite, runConformanceSuite } from "@rnnlm/conformance";
 import { referenceBackend } from "../src/index.js";
 
 // The fixtures were computed by this backend from the same float32 weights, so everything
@@ -9,3 +9,6 @@ runConformanceSuite({
   runtime: () => referenceBackend.init("cpu"),
   tolerances: { forward: 6e-8, loss: 1e-12, gradients: 1e-12, trainStep: 1e-12, trainingRun: 1e-12 },
 });
+
+// The contract part: bad input and edge cases answered with core's error classes and codes.
+runContractSuite({ name: "reference", runtime: () => referenceBackend.init("cpu") });

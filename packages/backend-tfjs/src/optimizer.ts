@@ -36,7 +36,8 @@ export function applyUpdate(
       if (spec.momentum > 0) {
         const key = `momentum.${name}`;
         const prev = buffers.get(key);
-        const buf = prev === undefined ? g : tf.add(tf.mul(prev, tf.scalar(spec.momentum)), g);
+        // First step: buf = g, as a clone: the caller disposes the gradients after the update.
+        const buf = prev === undefined ? tf.clone(g) : tf.add(tf.mul(prev, tf.scalar(spec.momentum)), g);
         nextBuffers.set(key, buf);
         g = buf;
       }

@@ -1,4 +1,9 @@
-import { type ConformanceSuiteOptions, checkGradNormPrecision, runConformanceSuite } from "@rnnlm/conformance";
+import {
+  type ConformanceSuiteOptions,
+  checkGradNormPrecision,
+  runContractSuite,
+  runConformanceSuite,
+} from "@rnnlm/conformance";
 import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";
 
@@ -13,6 +18,7 @@ function suite(device: "wasm" | "cpu" | "cuda" | "cpu-native", extra: Partial<Co
   const base = { name: `tfjs:${device}`, runtime: () => tfjsBackend.init(device), ...extra };
   runConformanceSuite({ ...base, parts: ["gradients", "trainStep", "trainingRun"] });
   runConformanceSuite({ ...base, parts: ["forward"], tolerances: { forward: 2e-5 }, compare: { floorFraction: 1e-2 } });
+  runContractSuite({ name: base.name, runtime: base.runtime, optional: extra.optional });
 }
 
 suite("wasm");

@@ -29,3 +29,13 @@ export {
 } from "./conformance-check.js";
 export { type ConformanceSuiteOptions, runConformanceSuite, runtimeFailure } from "./conformance-suite.js";
 export { checkGradNormPrecision, type GradNormPrecision } from "./grad-norm-check.js";
+export {
+  CONTRACT_CASES,
+  CONTRACT_GRU,
+  CONTRACT_LSTM,
+  type ContractCase,
+  type ContractContext,
+  type ContractErrorName,
+  checkContractCase,
+} from "./contract-cases.js";
+export { type ContractSuiteOptions, runContractSuite } from "./contract-suite.js";
