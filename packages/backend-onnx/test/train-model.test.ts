@@ -141,8 +141,10 @@ describe("OnnxTrainableModel on onnx:cpu", () => {
     );
     await expect(model.setOptimizerState({})).rejects.toThrow(CheckpointError);
     expect(() => model.setLearningRate(0)).toThrow(/positive/);
+    // beginState after dispose throws too (core's contract), so the state is made before.
+    const state = model.beginState(2);
     model.dispose();
-    await expect(model.evaluate(batchOf(2, 2, 1), model.beginState(2))).rejects.toThrow(/disposed/);
+    await expect(model.evaluate(batchOf(2, 2, 1), state)).rejects.toThrow(/disposed/);
   });
 
   it('resolves "onnx" to onnx:cpu for training (the highest train priority)', async () => {
