@@ -1,8 +1,8 @@
 // Browser entry: onnx:webgpu and onnx:wasm on onnxruntime-web; no Node modules.
 import type { Backend, BackendRuntime } from "@rnnlm/core";
-import { type LoadedOnnxModel, loadOnnxModelBytes } from "./load-onnx-model.js";
-import { createOnnxBackend } from "./onnx-backend.js";
-import { loadWasm, loadWebGpu, nodeOnly } from "./web-devices.js";
+import { type LoadedOnnxModel, loadOnnxModelBytes } from "./runtime/load-onnx-model.js";
+import { createOnnxBackend } from "./runtime/onnx-backend.js";
+import { loadWasm, loadWebGpu, nodeOnly } from "./runtime/web-devices.js";
 
 export * from "./portable.js";
 

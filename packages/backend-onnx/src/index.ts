@@ -1,8 +1,8 @@
 // Node entry: onnx:cpu and onnx:cuda on onnxruntime-node, onnx:wasm on onnxruntime-web.
 import type { Backend } from "@rnnlm/core";
-import { createOnnxBackend } from "./onnx-backend.js";
-import { loadCpu, loadCuda } from "./node-devices.js";
-import { loadWasm, loadWebGpu } from "./web-devices.js";
+import { createOnnxBackend } from "./runtime/onnx-backend.js";
+import { loadCpu, loadCuda } from "./runtime/node-devices.js";
+import { loadWasm, loadWebGpu } from "./runtime/web-devices.js";
 
 export * from "./portable.js";
 export {
@@ -12,7 +12,7 @@ export {
   loadOnnxModel,
   readOnnxFile,
   writeOnnxFile,
-} from "./onnx-file.js";
+} from "./format/onnx-file.js";
 
 /** The ONNX backend for Node: register it with core's `registerBackend(onnxBackend)`. */
 export const onnxBackend: Backend = createOnnxBackend({

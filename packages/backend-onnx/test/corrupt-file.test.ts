@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { CheckpointError, parseModelSpec } from "@rnnlm/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onnx } from "../src/onnx-proto.js";
+import { onnx } from "../src/format/onnx-proto.js";
 import {
   exportOnnx,
   loadOnnxModel,

@@ -1,7 +1,7 @@
 import { parseModelSpec, ShapeError, SpecError } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
-import { onnx } from "../src/onnx-proto.js";
+import { onnx } from "../src/format/onnx-proto.js";
 import {
   exportOnnx,
   METADATA_KEYS,

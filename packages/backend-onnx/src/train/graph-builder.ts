@@ -1,6 +1,6 @@
-import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../onnx-graph.js";
-import { onnx, type OnnxTypes } from "../onnx-proto.js";
-import { doubleInitializer, floatInitializer, int32Initializer, int64Initializer } from "../tensor-proto.js";
+import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../format/onnx-nodes.js";
+import { onnx, type OnnxTypes } from "../format/onnx-proto.js";
+import { doubleInitializer, floatInitializer, int32Initializer, int64Initializer } from "../format/tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;

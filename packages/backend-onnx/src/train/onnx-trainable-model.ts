@@ -32,9 +32,9 @@ import {
   type Weights,
   withTiedDecoder,
 } from "@rnnlm/core";
-import type { OrtEngine } from "../ort-engine.js";
-import type { OrtSessionOptions, OrtTensor } from "../ort-types.js";
-import { float32Data } from "../onnx-model.js";
+import type { OrtEngine } from "../runtime/ort-engine.js";
+import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
+import { float32Data } from "../runtime/onnx-model.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";

@@ -1,6 +1,6 @@
 import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
-import type { OrtEngine } from "../ort-engine.js";
-import type { OrtSession, OrtSessionOptions } from "../ort-types.js";
+import type { OrtEngine } from "../runtime/ort-engine.js";
+import type { OrtSession, OrtSessionOptions } from "../runtime/ort-types.js";
 import { buildTrainGraph, type MaskInputs, type TrainGraphMode } from "./train-graph.js";
 
 /** An open session of one training-step graph. */

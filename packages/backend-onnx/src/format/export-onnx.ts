@@ -1,8 +1,9 @@
 import { type Model, type ModelSpec, parseModelSpec, RnnlmError, validateWeights, type Weights } from "@rnnlm/core";
-import { buildOnnxGraph, ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-graph.js";
+import { buildOnnxGraph } from "./inference-graph.js";
+import { ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-nodes.js";
 import { metadataProps } from "./onnx-metadata.js";
 import { onnx } from "./onnx-proto.js";
-import { PACKAGE_VERSION } from "./package-version.js";
+import { PACKAGE_VERSION } from "../package-version.js";
 
 export interface ExportOnnxOptions {
   /**

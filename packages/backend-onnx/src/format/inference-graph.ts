@@ -2,44 +2,14 @@ import { type Cell, gateCount, hasCellState, inputSize, type ModelSpec, type Wei
 import { ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
 import { ONNX_IO, recurrentInitializerNames } from "./onnx-io.js";
 import { onnx, type OnnxTypes } from "./onnx-proto.js";
+import { type Dim, intAttr, node, valueInfo } from "./onnx-nodes.js";
 import { floatInitializer, int32Initializer, int64Initializer } from "./tensor-proto.js";
-
-/** IR version and default-domain opset the exporter targets (ONNX 1.12; onnx.checker accepts both). */
-export const ONNX_IR_VERSION = 8;
-export const ONNX_OPSET = 17;
 
 const A = onnx.AttributeProto.AttributeType;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT32 = onnx.TensorProto.DataType.INT32;
 
 const OP_TYPE: Record<Cell, string> = { rnn_tanh: "RNN", rnn_relu: "RNN", gru: "GRU", lstm: "LSTM" };
-
-/** A dimension: a size, or the name of a symbolic dimension. */
-export type Dim = number | string;
-
-/** A tensor-typed graph input or output. */
-export function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-/** An INT attribute. */
-export function intAttr(name: string, i: number): OnnxTypes.IAttributeProto {
-  return { name, type: A.INT, i };
-}
-
-/** A node named after its op type and first output. */
-export function node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []) {
-  const name = `${opType}_${output[0]}`;
-  return { name, opType, input, output, attribute } satisfies OnnxTypes.INodeProto;
-}
 
 function weight(weights: Weights, name: string): ArrayLike<number> {
   const w = weights[name];

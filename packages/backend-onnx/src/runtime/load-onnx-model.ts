@@ -1,5 +1,5 @@
 import type { BackendRuntime, Model } from "@rnnlm/core";
-import { type OnnxModelContents, readOnnxModel } from "./read-onnx-model.js";
+import { type OnnxModelContents, readOnnxModel } from "../format/read-onnx-model.js";
 
 /** A model loaded from an exported file, with what the file says about itself. */
 export interface LoadedOnnxModel extends Omit<OnnxModelContents, "weights"> {

@@ -20,8 +20,8 @@ import {
   type Weights,
   withTiedDecoder,
 } from "@rnnlm/core";
-import { exportOnnx } from "./export-onnx.js";
-import { ONNX_IO } from "./onnx-io.js";
+import { exportOnnx } from "../format/export-onnx.js";
+import { ONNX_IO } from "../format/onnx-io.js";
 import type { OrtEngine } from "./ort-engine.js";
 import type { OrtSession, OrtTensor } from "./ort-types.js";
 

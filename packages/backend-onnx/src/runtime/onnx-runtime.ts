@@ -13,7 +13,7 @@ import {
 } from "@rnnlm/core";
 import { OnnxModel } from "./onnx-model.js";
 import type { OrtEngine } from "./ort-engine.js";
-import { OnnxTrainableModel, type OnnxTrainableModelOptions } from "./train/onnx-trainable-model.js";
+import { OnnxTrainableModel, type OnnxTrainableModelOptions } from "../train/onnx-trainable-model.js";
 
 /** Devices whose runtimes train (the training graphs run on ORT's CPU kernels, native or WASM). */
 export const TRAINING_DEVICES: readonly string[] = ["cpu", "wasm"];
