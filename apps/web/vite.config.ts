@@ -14,6 +14,8 @@ export default defineConfig({
     // Pre-bundling would move onnxruntime-web away from the files it loads at run time.
     exclude: ["onnxruntime-web"],
   },
+  // The training worker imports ONNX Runtime Web dynamically: only ES module workers can split chunks.
+  worker: { format: "es" },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
   build: {
