@@ -155,6 +155,24 @@ describe.skipIf(missing !== null)("the Train view in Chromium", () => {
     expect(cli.status).toBe(0);
     expect(cli.stdout.replace(/\n$/, "")).toBe(generated);
 
+    // The run download: a tar the system's tar unpacks into a checkpoint the CLI resumes.
+    const epochsDone = Number(await page.getAttribute("#train-sample", "data-epoch"));
+    const [runDownload] = await Promise.all([page.waitForEvent("download"), page.click("#train-download-run")]);
+    expect(runDownload.suggestedFilename()).toBe("rnnlm-web-run.tar");
+    const runDir = join(profile, "run");
+    await mkdir(runDir);
+    await runDownload.saveAs(join(profile, "run.tar"));
+    const untar = spawnSync("tar", ["xf", join(profile, "run.tar"), "-C", runDir], { encoding: "utf8" });
+    expect(untar.status).toBe(0);
+    const resumed = spawnSync(
+      process.execPath,
+      [CLI, "train", "--resume", runDir, "--data", join(runDir, "text.txt"), "--epochs", String(epochsDone + 1)],
+      { encoding: "utf8" },
+    );
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain(`end of epoch ${epochsDone + 1} `);
+
     // The page's own file picker loads the download, and its generator agrees too.
     await page.locator("#generate:enabled").waitFor({ timeout: 120_000 });
     await page.setInputFiles("#model-file", file);

@@ -9,7 +9,7 @@ describe("buildTrainingCorpus", () => {
     const corpus = buildTrainingCorpus(TEXT, "none", 10);
     const all = [...TEXT];
     expect(corpus.train.length + (corpus.valid?.length ?? 0)).toBe(all.length);
-    expect(corpus.valid?.length).toBe(Math.floor(all.length * VALID_FRACTION));
+    expect(corpus.train.length).toBe(Math.floor(all.length * (1 - VALID_FRACTION)));
     expect(corpus.codec.decode(corpus.train) + corpus.codec.decode(corpus.valid ?? [])).toBe(TEXT);
     expect(corpus.codec.idOf("\n")).not.toBe(corpus.codec.unkId);
     expect(corpus.codec.idOf("H")).not.toBe(corpus.codec.idOf("h"));

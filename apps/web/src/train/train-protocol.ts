@@ -28,7 +28,10 @@ export type PageToWorker =
   | { readonly type: "resume" }
   | { readonly type: "stop" }
   | { readonly type: "generate"; readonly id: number; readonly request: GenerateRequest }
-  | { readonly type: "export"; readonly id: number };
+  | { readonly type: "export"; readonly id: number; readonly kind: ExportKind };
+
+/** What a download holds: the model as `.onnx`, or the run as a `.tar` the CLI can `--resume`. */
+export type ExportKind = "onnx" | "checkpoint";
 
 /** One candidate of the next-token distribution. */
 export interface Candidate {
@@ -74,5 +77,5 @@ export type WorkerToPage =
   | { readonly type: "state"; readonly state: RunState; readonly message?: string }
   | { readonly type: "token"; readonly id: number; readonly token: string; readonly next: readonly Candidate[] }
   | { readonly type: "generated"; readonly id: number; readonly text: string; readonly next: readonly Candidate[] }
-  | { readonly type: "exported"; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly type: "exported"; readonly id: number; readonly kind: ExportKind; readonly bytes: Uint8Array }
   | { readonly type: "error"; readonly id: number | null; readonly message: string };

@@ -1,4 +1,12 @@
-import type { Candidate, PageToWorker, RunInfo, RunState, TrainDevice, WorkerToPage } from "./train-protocol.js";
+import type {
+  Candidate,
+  ExportKind,
+  PageToWorker,
+  RunInfo,
+  RunState,
+  TrainDevice,
+  WorkerToPage,
+} from "./train-protocol.js";
 import { type ChartPoint, drawLossChart } from "./loss-chart.js";
 import { isTrainPresetId, TRAIN_PRESET_IDS, TRAIN_PRESETS } from "./train-presets.js";
 import { isCleaning } from "./training-corpus.js";
@@ -38,6 +46,7 @@ export class TrainView {
     pause: byId("train-pause", HTMLButtonElement),
     stop: byId("train-stop", HTMLButtonElement),
     downloadOnnx: byId("train-download-onnx", HTMLButtonElement),
+    downloadRun: byId("train-download-run", HTMLButtonElement),
     status: byId("train-status", HTMLElement),
     runtime: byId("train-runtime", HTMLElement),
     chart: byId("train-chart", SVGSVGElement),
@@ -75,7 +84,8 @@ export class TrainView {
     el.start.addEventListener("click", () => this.startTraining());
     el.pause.addEventListener("click", () => this.send({ type: this.state === "paused" ? "resume" : "pause" }));
     el.stop.addEventListener("click", () => this.send({ type: "stop" }));
-    el.downloadOnnx.addEventListener("click", () => this.requestExport());
+    el.downloadOnnx.addEventListener("click", () => this.requestExport("onnx"));
+    el.downloadRun.addEventListener("click", () => this.requestExport("checkpoint"));
     el.greedy.addEventListener("change", () => {
       el.temperature.disabled = el.greedy.checked;
     });
@@ -187,11 +197,11 @@ export class TrainView {
     });
   }
 
-  private requestExport(): void {
+  private requestExport(kind: ExportKind): void {
     const id = this.nextRequest++;
     this.exporting = id;
     this.sync();
-    this.send({ type: "export", id });
+    this.send({ type: "export", id, kind });
   }
 
   private receive(message: WorkerToPage): void {
@@ -266,7 +276,8 @@ export class TrainView {
       case "exported":
         if (message.id !== this.exporting) return;
         this.exporting = null;
-        this.download(message.bytes, "rnnlm-web-model.onnx");
+        if (message.kind === "onnx") this.download(message.bytes, "rnnlm-web-model.onnx", "application/octet-stream");
+        else this.download(message.bytes, "rnnlm-web-run.tar", "application/x-tar");
         this.sync();
         return;
       case "error":
@@ -317,8 +328,8 @@ export class TrainView {
     this.el.next.replaceChildren(...items);
   }
 
-  private download(bytes: Uint8Array, name: string): void {
-    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+  private download(bytes: Uint8Array, name: string, type: string): void {
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
     const link = document.createElement("a");
     link.href = url;
     link.download = name;
@@ -342,5 +353,6 @@ export class TrainView {
     el.stop.disabled = !(this.state === "running" || this.state === "paused");
     el.generate.disabled = !hasModel || this.generating !== null;
     el.downloadOnnx.disabled = !hasModel || this.exporting !== null;
+    el.downloadRun.disabled = !hasModel || this.exporting !== null;
   }
 }

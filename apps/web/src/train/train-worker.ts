@@ -3,6 +3,7 @@
 import { configureOnnxWeb, exportModel, onnxBackend } from "@rnnlm/backend-onnx/browser";
 import {
   type BackendRuntime,
+  type LrSchedule,
   parseLrSchedule,
   parseModelSpec,
   parseTrainingOptions,
@@ -11,13 +12,19 @@ import {
   SeededRandom,
   TextGenerator,
   type TrainableModel,
+  type TrainerState,
+  type TrainingOptions,
   trainLoop,
+  type Weights,
 } from "@rnnlm/core";
 import { SequentialBatches, type TextCodec } from "@rnnlm/data";
+import { encodeCheckpoint } from "virtual:rnnlm-checkpoint-encoding";
 import { parameterCount } from "../model-summary.js";
 import { SerialLock } from "./serial-lock.js";
+import { tarArchive } from "./tar-archive.js";
 import type {
   Candidate,
+  ExportKind,
   GenerateRequest,
   PageToWorker,
   RunState,
@@ -25,8 +32,8 @@ import type {
   TrainRequest,
   WorkerToPage,
 } from "./train-protocol.js";
-import { TRAIN_PRESETS } from "./train-presets.js";
-import { buildTrainingCorpus } from "./training-corpus.js";
+import { type TrainPreset, TRAIN_PRESETS } from "./train-presets.js";
+import { buildTrainingCorpus, VALID_FRACTION } from "./training-corpus.js";
 
 /** The worker's global scope, typed by hand: the DOM and WebWorker libs cannot both be loaded. */
 interface WorkerScope {
@@ -42,6 +49,9 @@ const TOP_CANDIDATES = 8;
 /** At most one step message per this many ms: the chart needs no more. */
 const STEP_MESSAGE_MS = 50;
 const SAMPLE_LENGTH = 120;
+/** Names inside the run archive: the checkpoint folder the CLI resumes from, and the text. */
+const CHECKPOINT_FOLDER = "last";
+const CHECKPOINT_TEXT_FILE = "text.txt";
 
 function post(message: WorkerToPage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -59,7 +69,49 @@ interface Run {
   /** The first characters of the text: where each epoch's sample starts. */
   readonly samplePrefix: string;
   readonly abort: AbortController;
+  /** The `rnnlm train` configuration that reproduces this run (saved in checkpoints). */
+  readonly runConfig: Record<string, unknown>;
   state: RunState;
+  /** Weights and trainer state at the end of the last epoch, or where Stop ended the run. */
+  snapshot: { readonly trainer: TrainerState; readonly weights: Weights } | null;
+}
+
+/** The run's settings as `rnnlm train` config keys (apps/cli's run config), for `--resume`. */
+function runConfigOf(
+  preset: TrainPreset,
+  request: TrainRequest,
+  training: TrainingOptions,
+  schedule: LrSchedule,
+  hasValid: boolean,
+): Record<string, unknown> {
+  const { optimizer } = training;
+  return {
+    data: CHECKPOINT_TEXT_FILE,
+    level: "char",
+    clean: request.clean,
+    validFraction: hasValid ? VALID_FRACTION : 0,
+    sampling: "sequential",
+    model: preset.model.cell,
+    emsize: 0,
+    nhid: preset.model.hiddenSize,
+    nlayers: preset.model.numLayers ?? 1,
+    dropout: 0,
+    tied: false,
+    init: preset.model.init ?? "pytorch",
+    batchSize: preset.batchSize,
+    bptt: preset.steps,
+    epochs: request.epochs,
+    maxTokens: null,
+    evalBatchSize: VALID_BATCH,
+    optimizer: optimizer.type,
+    lr: optimizer.lr,
+    alpha: optimizer.type === "rmsprop" ? optimizer.alpha : null,
+    clip: training.clip ?? 0,
+    seed: training.seed,
+    schedule: schedule.type,
+    maxEpoch: schedule.type === "step" ? schedule.maxEpoch : null,
+    lrDecay: schedule.type === "step" ? schedule.decay : null,
+  };
 }
 
 const lock = new SerialLock();
@@ -172,6 +224,7 @@ async function start(request: TrainRequest): Promise<void> {
   }
   const spec = parseModelSpec({ ...preset.model, vocabSize: corpus.codec.size });
   const training = parseTrainingOptions(preset.training);
+  const schedule = parseLrSchedule(preset.schedule);
   const { runtime, fallback } = await trainingRuntime(request.device);
   const createTrainableModel = runtime.createTrainableModel;
   if (createTrainableModel === undefined) throw new Error(`${runtime.id} cannot train`);
@@ -192,7 +245,9 @@ async function start(request: TrainRequest): Promise<void> {
     runtime,
     samplePrefix: corpus.codec.decode(corpus.train.subarray(0, Math.min(12, corpus.train.length))),
     abort: new AbortController(),
+    runConfig: runConfigOf(preset, request, training, schedule, corpus.valid !== null),
     state: "running",
+    snapshot: null,
   };
   run = current;
   post({
@@ -247,8 +302,13 @@ async function start(request: TrainRequest): Promise<void> {
       train,
       valid,
       epochs: request.epochs,
-      schedule: parseLrSchedule(preset.schedule),
+      schedule,
       signal: current.abort.signal,
+      onCheckpoint: async (reason, trainer) => {
+        // "best" repeats the epoch's state; the others are where a resumed run continues.
+        if (reason === "best") return;
+        current.snapshot = { trainer, weights: await lock.run(() => model.getWeights()) };
+      },
       onEvent: (event) => {
         if (event.type === "step") {
           epochNow = event.epoch;
@@ -281,6 +341,36 @@ async function start(request: TrainRequest): Promise<void> {
   } catch (error) {
     setState("failed", messageOf(error));
   }
+}
+
+function exportOnnxFile(current: Run): Promise<Uint8Array> {
+  return exportModel(current.model, {
+    codec: current.codec.toJSON(),
+    metadata: {
+      trained_with: `rnnlm web Train view, preset ${current.request.preset}, clean ${current.request.clean}, ${current.runtime.id}`,
+    },
+  });
+}
+
+/**
+ * The run as a tar archive: `last/` is a checkpoint folder in @rnnlm/core's format (encoded by
+ * core itself), `text.txt` the text it trains on; `rnnlm train --resume` continues it.
+ */
+function exportRunArchive(current: Run): Uint8Array {
+  const { snapshot } = current;
+  if (snapshot === null) {
+    throw new Error("no checkpoint yet: one is kept after each epoch and when Stop ends the run; wait for epoch 1");
+  }
+  const files = encodeCheckpoint(CHECKPOINT_FOLDER, {
+    spec: current.model.spec,
+    weights: snapshot.weights,
+    codec: current.codec.toJSON(),
+    config: current.runConfig,
+    trainer: snapshot.trainer,
+  });
+  const entries = files.map(([name, bytes]) => ({ name: `${CHECKPOINT_FOLDER}/${name}`, bytes }));
+  entries.push({ name: CHECKPOINT_TEXT_FILE, bytes: new TextEncoder().encode(current.request.text) });
+  return tarArchive(entries, Date.now() / 1000);
 }
 
 function pause(): void {
@@ -342,16 +432,11 @@ async function handle(message: PageToWorker): Promise<void> {
       }
       try {
         const bytes = await lock.run(() =>
-          exportModel(current.model, {
-            codec: current.codec.toJSON(),
-            metadata: {
-              trained_with: `rnnlm web Train view, preset ${current.request.preset}, clean ${current.request.clean}, ${current.runtime.id}`,
-            },
-          }),
+          message.kind === "onnx" ? exportOnnxFile(current) : Promise.resolve(exportRunArchive(current)),
         );
-        post({ type: "exported", id: message.id, bytes }, [bytes.buffer]);
+        post({ type: "exported", id: message.id, kind: message.kind, bytes }, [bytes.buffer]);
       } catch (error) {
-        post({ type: "error", id: message.id, message: `export failed: ${messageOf(error)}` });
+        post({ type: "error", id: message.id, message: `download failed: ${messageOf(error)}` });
       }
       return;
     }

@@ -33,7 +33,8 @@ export function buildTrainingCorpus(text: string, clean: TextCleaning, minValidT
   const vocab = Vocab.build(tokens);
   const codec = new TextCodec(tokenizer, vocab);
   const ids = vocab.encode(tokens);
-  const validLength = Math.floor(ids.length * VALID_FRACTION);
-  if (validLength < minValidTokens) return { codec, train: ids, valid: null };
-  return { codec, train: ids.slice(0, ids.length - validLength), valid: ids.slice(ids.length - validLength) };
+  // Rounded as @rnnlm/data's splitTail does, so `rnnlm train --resume` splits the same text alike.
+  const trainLength = Math.floor(ids.length * (1 - VALID_FRACTION));
+  if (ids.length - trainLength < minValidTokens) return { codec, train: ids, valid: null };
+  return { codec, train: ids.slice(0, trainLength), valid: ids.slice(trainLength) };
 }
