@@ -24,7 +24,6 @@ import { SerialLock } from "./serial-lock.js";
 import { tarArchive } from "./tar-archive.js";
 import type {
   Candidate,
-  ExportKind,
   GenerateRequest,
   PageToWorker,
   RunState,
