@@ -66,6 +66,17 @@ describe.skipIf(missing !== null)("the Train view in Chromium", () => {
     if (profile !== undefined) await rm(profile, { recursive: true, force: true });
   });
 
+  it("says what to do when the text is too short for the model", async () => {
+    await page.fill("#train-text", "a short text");
+    await page.selectOption("#train-preset", "d2l-lstm");
+    await page.click("#train-start");
+    await page.locator('#train-status[data-state="failed"]').waitFor({ timeout: 60_000 });
+    expect(await page.textContent("#train-status")).toMatch(
+      /the d2l-lstm preset needs at least 1,156 .*: paste a longer text or pick a smaller preset/,
+    );
+    expect(await page.locator("#train-start").isEnabled()).toBe(true);
+  });
+
   it("trains in the worker while the page stays responsive, generates, and the CLI agrees on the download", async () => {
     await page.fill("#train-text", trainingText());
     expect(await page.textContent("#train-text-count")).toMatch(/^[\d,]+ characters$/);
@@ -187,6 +198,15 @@ describe.skipIf(missing !== null)("the Train view in Chromium", () => {
     await page.click("#generate");
     await page.locator('#output[data-state="done"]').waitFor({ timeout: 30_000 });
     expect(await page.textContent("#output")).toBe(generated);
+  });
+
+  it("follows the system's dark mode", async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: "light" });
+    expect(await background()).toBe("rgb(244, 246, 249)");
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).toBe("rgb(20, 24, 30)");
+    await page.screenshot({ path: join(RESULTS_DIR, "web-train-dark.png"), fullPage: true });
   });
 
   it("made no request outside the app and threw no page errors", () => {

@@ -64,7 +64,7 @@ export function drawLossChart(svg: SVGSVGElement, train: readonly ChartPoint[], 
   children.push(
     svgElement(
       "text",
-      { class: "tick", x: String(WIDTH - MARGIN.right), y: String(HEIGHT - 10), "text-anchor": "end" },
+      { class: "tick", x: String(MARGIN.left - 6), y: String(HEIGHT - 10), "text-anchor": "end" },
       "epoch",
     ),
   );

@@ -29,6 +29,18 @@ function formatRate(tokensPerSecond: number): string {
   return tokensPerSecond >= 10_000 ? `${(tokensPerSecond / 1000).toFixed(1)}k` : tokensPerSecond.toFixed(0);
 }
 
+/** Training-loss points the chart keeps (an hour at 20 reports/s would be 72,000). */
+const MAX_CHART_POINTS = 2000;
+
+function halved(points: readonly ChartPoint[]): ChartPoint[] {
+  const out: ChartPoint[] = [];
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    out.push({ x: (points[i].x + points[i + 1].x) / 2, y: (points[i].y + points[i + 1].y) / 2 });
+  }
+  if (points.length % 2 === 1) out.push(points[points.length - 1]);
+  return out;
+}
+
 /**
  * The Train view: sends the text and settings to the training worker, draws what it reports,
  * and asks it for generations and exports. Nothing heavy runs on the page's thread.
@@ -237,6 +249,8 @@ export class TrainView {
       case "step": {
         const x = message.epoch - 1 + message.batch / message.batches;
         this.trainPoints.push({ x, y: message.loss });
+        // Long runs: halve the points by averaging neighbours, so a redraw stays cheap.
+        if (this.trainPoints.length > MAX_CHART_POINTS) this.trainPoints = halved(this.trainPoints);
         el.stats.textContent =
           `epoch ${message.epoch}, batch ${message.batch}/${message.batches} · loss ${message.loss.toFixed(3)} · ` +
           `perplexity ${Math.exp(message.loss).toFixed(2)} · ${formatRate(message.tokensPerSecond)} tokens/s`;
