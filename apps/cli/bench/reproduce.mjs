@@ -64,8 +64,7 @@ function writeTable() {
   const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits));
   const minutes = (s) => `${(s / 60).toFixed(1)} min`;
   const lines = [
-    "| preset | backend | threads | epochs | wall time | tokens/s | valid ppl | test ppl | source's number |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| preset | backend | threads | epochs | wall time (train) | tokens/s | valid ppl | test ppl | source's number |",
   ];
   for (const r of rows) {
     const pub = [
@@ -85,7 +84,17 @@ function writeTable() {
       );
     }
   }
-  const markdown = `# Word-level reproductions\n\nWritten by \`node apps/cli/bench/reproduce.mjs\` from every \`reproduce-*.json\` here (each holds its command, load and per-epoch history).\n\n${lines.join("\n")}\n`;
+  // Aligned columns, as the formatter (biome) writes markdown tables.
+  const cells = lines.map((line) =>
+    line
+      .slice(2, -2)
+      .split(" | ")
+      .map((c) => c.trim()),
+  );
+  const widths = cells[0].map((_, i) => Math.max(3, ...cells.map((row) => row[i].length)));
+  const render = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  const table = [render(cells[0]), render(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(render)];
+  const markdown = `# Word-level reproductions\n\nWritten by \`node apps/cli/bench/reproduce.mjs\` from every \`reproduce-*.json\` here (each holds its command, load and per-epoch history).\n\n${table.join("\n")}\n`;
   writeAtomic(join(resultsDir, "reproduce.md"), markdown);
 }
 
