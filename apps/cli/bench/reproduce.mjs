@@ -6,7 +6,8 @@
 // and writes apps/cli/bench/results/reproduce-<preset>-<backend>.json. --slice-seconds S stops
 // the run with Ctrl-C (SIGINT) after S seconds and projects the time per epoch and in total
 // from the tokens/s so far (…-slice.json). Either way apps/cli/bench/results/reproduce.md is
-// rebuilt from every reproduce-*.json there (--table rebuilds only that). Run folders go to apps/cli/bench/runs/ (ignored by git).
+// rebuilt from every reproduce-*.json there (--table rebuilds only that; --snapshot --preset P
+// --run-dir DIR records a run still going, from DIR/last/, as "in progress"). Run folders go to apps/cli/bench/runs/ (ignored by git).
 import { spawn } from "node:child_process";
 import {
   createWriteStream,
@@ -74,7 +75,12 @@ function writeTable() {
       .filter(Boolean)
       .join(", ");
     const sourceCell = `${pub || "—"} (${r.published.note})`;
-    if (r.mode === "slice") {
+    if (r.mode === "in progress") {
+      const last = r.history.at(-1);
+      lines.push(
+        `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.history.length} of ${r.epochsPlanned} done (still running) | ${minutes(r.trainSeconds)} so far → projected ${(r.projectedTotalSeconds / 3600).toFixed(1)} h | ${fmt(r.tokensPerSecond, 0)} | ${fmt(last.validPerplexity)} (epoch ${last.epoch}; per epoch: ${r.history.map((h) => fmt(h.validPerplexity)).join(", ")}) | not yet | ${sourceCell} |`,
+      );
+    } else if (r.mode === "slice") {
       lines.push(
         `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.batchesDone}/${r.batchesPerEpoch} batches of 1 (of ${r.epochsPlanned}) | ${fmt(r.seconds, 0)} s → projected ${minutes(r.projectedEpochSeconds)}/epoch, ${(r.projectedTotalSeconds / 3600).toFixed(1)} h total | ${fmt(r.tokensPerSecond, 0)} | not run | not run | ${sourceCell} |`,
       );
@@ -98,6 +104,44 @@ function writeTable() {
   writeAtomic(join(resultsDir, "reproduce.md"), markdown);
 }
 
+/** The per-epoch history of an unfinished run folder, and the projected total time. */
+function snapshot() {
+  const preset = values.preset;
+  const dir = resolve(values["run-dir"] ?? "");
+  const trainer = JSON.parse(readFileSync(join(dir, "last", "trainer.json"), "utf8"));
+  const planned = JSON.parse(readFileSync(resolve(here, "../presets", `${preset}.json`), "utf8")).epochs;
+  const history = trainer.history;
+  const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
+  const tokens = history.reduce((s, r) => s + r.tokensPerSecond * r.seconds, 0);
+  const result = {
+    bench: "reproduce",
+    date: new Date().toISOString(),
+    mode: "in progress",
+    preset,
+    backend: values.backend,
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, load: os.loadavg() },
+    runDir: relative(repo, dir),
+    published: PUBLISHED[preset],
+    epochsPlanned: planned,
+    trainSeconds,
+    tokensPerSecond: tokens / trainSeconds,
+    projectedTotalSeconds: (trainSeconds / history.length) * planned,
+    history: history.map((r) => ({
+      epoch: r.epoch,
+      lr: r.learningRate,
+      trainPerplexity: r.trainPerplexity,
+      validPerplexity: r.validPerplexity,
+      seconds: r.seconds,
+      tokensPerSecond: r.tokensPerSecond,
+    })),
+  };
+  const tag = `${preset}-${values.backend.replace(/[^a-z0-9]+/gi, "-")}-in-progress`;
+  mkdirSync(resultsDir, { recursive: true });
+  writeAtomic(join(resultsDir, `reproduce-${tag}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeTable();
+  console.log(`wrote ${relative(repo, join(resultsDir, `reproduce-${tag}.json`))} and reproduce.md`);
+}
+
 function writeAtomic(path, text) {
   writeFileSync(`${path}.tmp`, text);
   renameSync(`${path}.tmp`, path);
@@ -112,10 +156,16 @@ const { values } = parseArgs({
     "run-dir": { type: "string" },
     "slice-seconds": { type: "string" },
     table: { type: "boolean", default: false },
+    snapshot: { type: "boolean", default: false },
   },
 });
 if (values.table) {
   writeTable();
+  process.exit(0);
+}
+if (values.snapshot) {
+  // Records a run that is still going (--run-dir, its last/ checkpoint) as "in progress".
+  snapshot();
   process.exit(0);
 }
 const preset = values.preset;
