@@ -6,7 +6,8 @@
 // and writes apps/cli/bench/results/reproduce-<preset>-<backend>.json. --slice-seconds S stops
 // the run with Ctrl-C (SIGINT) after S seconds and projects the time per epoch and in total
 // from the tokens/s so far (…-slice.json). Either way apps/cli/bench/results/reproduce.md is
-// rebuilt from every reproduce-*.json there. Run folders go to apps/cli/bench/runs/ (ignored by git).
+// rebuilt from every reproduce-*.json there (--table rebuilds only that; --snapshot --preset P
+// --run-dir DIR records a run still going, from DIR/last/, as "in progress"). Run folders go to apps/cli/bench/runs/ (ignored by git).
 import { spawn } from "node:child_process";
 import {
   createWriteStream,
@@ -55,6 +56,97 @@ const PUBLISHED = {
   },
 };
 
+/** Rebuilds reproduce.md from every reproduce-*.json in the results folder. */
+function writeTable() {
+  const rows = readdirSync(resultsDir)
+    .filter((name) => /^reproduce-.*\.json$/.test(name))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(resultsDir, name), "utf8")));
+  const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits));
+  const minutes = (s) => `${(s / 60).toFixed(1)} min`;
+  const lines = [
+    "| preset | backend | threads | epochs | wall time (train) | tokens/s | valid ppl | test ppl | source's number |",
+  ];
+  for (const r of rows) {
+    const pub = [
+      r.published.valid ? `valid ${r.published.valid}` : null,
+      r.published.test ? `test ${r.published.test}` : null,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const sourceCell = `${pub || "—"} (${r.published.note})`;
+    if (r.mode === "in progress") {
+      const last = r.history.at(-1);
+      lines.push(
+        `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.history.length} of ${r.epochsPlanned} done (still running) | ${minutes(r.trainSeconds)} so far → projected ${(r.projectedTotalSeconds / 3600).toFixed(1)} h | ${fmt(r.tokensPerSecond, 0)} | ${fmt(last.validPerplexity)} (epoch ${last.epoch}; per epoch: ${r.history.map((h) => fmt(h.validPerplexity)).join(", ")}) | not yet | ${sourceCell} |`,
+      );
+    } else if (r.mode === "slice") {
+      lines.push(
+        `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.batchesDone}/${r.batchesPerEpoch} batches of 1 (of ${r.epochsPlanned}) | ${fmt(r.seconds, 0)} s → projected ${minutes(r.projectedEpochSeconds)}/epoch, ${(r.projectedTotalSeconds / 3600).toFixed(1)} h total | ${fmt(r.tokensPerSecond, 0)} | not run | not run | ${sourceCell} |`,
+      );
+    } else {
+      lines.push(
+        `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.epochs} | ${minutes(r.wallSeconds)} | ${fmt(r.tokensPerSecond, 0)} | ${fmt(r.best.valid)} (best, epoch ${r.bestEpoch}) | ${fmt(r.best.test)} | ${sourceCell} |`,
+      );
+    }
+  }
+  // Aligned columns, as the formatter (biome) writes markdown tables.
+  const cells = lines.map((line) =>
+    line
+      .slice(2, -2)
+      .split(" | ")
+      .map((c) => c.trim()),
+  );
+  const widths = cells[0].map((_, i) => Math.max(3, ...cells.map((row) => row[i].length)));
+  const render = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  const table = [render(cells[0]), render(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(render)];
+  const markdown = `# Word-level reproductions\n\nWritten by \`node apps/cli/bench/reproduce.mjs\` from every \`reproduce-*.json\` here (each holds its command, load and per-epoch history).\n\n${table.join("\n")}\n`;
+  writeAtomic(join(resultsDir, "reproduce.md"), markdown);
+}
+
+/** The per-epoch history of an unfinished run folder, and the projected total time. */
+function snapshot() {
+  const preset = values.preset;
+  const dir = resolve(values["run-dir"] ?? "");
+  const trainer = JSON.parse(readFileSync(join(dir, "last", "trainer.json"), "utf8"));
+  const planned = JSON.parse(readFileSync(resolve(here, "../presets", `${preset}.json`), "utf8")).epochs;
+  const history = trainer.history;
+  const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
+  const tokens = history.reduce((s, r) => s + r.tokensPerSecond * r.seconds, 0);
+  const result = {
+    bench: "reproduce",
+    date: new Date().toISOString(),
+    mode: "in progress",
+    preset,
+    backend: values.backend,
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, load: os.loadavg() },
+    runDir: relative(repo, dir),
+    published: PUBLISHED[preset],
+    epochsPlanned: planned,
+    trainSeconds,
+    tokensPerSecond: tokens / trainSeconds,
+    projectedTotalSeconds: (trainSeconds / history.length) * planned,
+    history: history.map((r) => ({
+      epoch: r.epoch,
+      lr: r.learningRate,
+      trainPerplexity: r.trainPerplexity,
+      validPerplexity: r.validPerplexity,
+      seconds: r.seconds,
+      tokensPerSecond: r.tokensPerSecond,
+    })),
+  };
+  const tag = `${preset}-${values.backend.replace(/[^a-z0-9]+/gi, "-")}-in-progress`;
+  mkdirSync(resultsDir, { recursive: true });
+  writeAtomic(join(resultsDir, `reproduce-${tag}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeTable();
+  console.log(`wrote ${relative(repo, join(resultsDir, `reproduce-${tag}.json`))} and reproduce.md`);
+}
+
+function writeAtomic(path, text) {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
 const { values } = parseArgs({
   options: {
     preset: { type: "string" },
@@ -63,8 +155,19 @@ const { values } = parseArgs({
     epochs: { type: "string" },
     "run-dir": { type: "string" },
     "slice-seconds": { type: "string" },
+    table: { type: "boolean", default: false },
+    snapshot: { type: "boolean", default: false },
   },
 });
+if (values.table) {
+  writeTable();
+  process.exit(0);
+}
+if (values.snapshot) {
+  // Records a run that is still going (--run-dir, its last/ checkpoint) as "in progress".
+  snapshot();
+  process.exit(0);
+}
 const preset = values.preset;
 if (preset === undefined || !(preset in PUBLISHED)) {
   console.error(`reproduce: pass --preset ${Object.keys(PUBLISHED).join("|")}`);
@@ -127,8 +230,10 @@ if (train.code !== expected) {
 const trainer = JSON.parse(readFileSync(join(runDir, "last", "trainer.json"), "utf8"));
 const runtime = /^backend: (.*)$/m.exec(train.stdout)?.[1] ?? backend;
 const trainTokens = Number(/^data: (\d+) train/m.exec(train.stdout)?.[1]);
-const batchLines = [...train.stdout.matchAll(/\|\s+(\d+)\/\s*(\d+) batches/g)];
-const batchesPerEpoch = batchLines.length > 0 ? Number(batchLines.at(-1)[2]) : null;
+// Word-LM bptt windows over the batchified train split: ceil((⌊N/B⌋ − 1) / bptt) per epoch.
+const batchSize = Number(/^ {2}--batch-size +(\d+)/m.exec(train.stdout)?.[1]);
+const bptt = Number(/^ {2}--bptt +(\d+)/m.exec(train.stdout)?.[1]);
+const batchesPerEpoch = Math.ceil((Math.floor(trainTokens / batchSize) - 1) / bptt);
 
 const result = {
   bench: "reproduce",
@@ -199,41 +304,6 @@ if (sliceSeconds !== null) {
 }
 
 mkdirSync(resultsDir, { recursive: true });
-const writeAtomic = (path, text) => {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-};
 writeAtomic(join(resultsDir, `reproduce-${tag}.json`), `${JSON.stringify(result, null, 2)}\n`);
-
-// The table of every recorded reproduction.
-const rows = readdirSync(resultsDir)
-  .filter((name) => /^reproduce-.*\.json$/.test(name))
-  .sort()
-  .map((name) => JSON.parse(readFileSync(join(resultsDir, name), "utf8")));
-const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits));
-const minutes = (s) => `${(s / 60).toFixed(1)} min`;
-const lines = [
-  "| preset | backend | threads | epochs | wall time | tokens/s | valid ppl | test ppl | source's number |",
-  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-];
-for (const r of rows) {
-  const pub = [
-    r.published.valid ? `valid ${r.published.valid}` : null,
-    r.published.test ? `test ${r.published.test}` : null,
-  ]
-    .filter(Boolean)
-    .join(", ");
-  const sourceCell = `${pub || "—"} (${r.published.note})`;
-  if (r.mode === "slice") {
-    lines.push(
-      `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.batchesDone}/${r.batchesPerEpoch} batches of 1 (of ${r.epochsPlanned}) | ${fmt(r.seconds, 0)} s → projected ${minutes(r.projectedEpochSeconds)}/epoch, ${(r.projectedTotalSeconds / 3600).toFixed(1)} h total | ${fmt(r.tokensPerSecond, 0)} | not run | not run | ${sourceCell} |`,
-    );
-  } else {
-    lines.push(
-      `| ${r.preset} | ${r.backend} | ${r.machine.cores} cores, default | ${r.epochs} | ${minutes(r.wallSeconds)} | ${fmt(r.tokensPerSecond, 0)} | ${fmt(r.best.valid)} (best, epoch ${r.bestEpoch}) | ${fmt(r.best.test)} | ${sourceCell} |`,
-    );
-  }
-}
-const markdown = `# Word-level reproductions\n\nWritten by \`node apps/cli/bench/reproduce.mjs\` from every \`reproduce-*.json\` here (each holds its command, load and per-epoch history).\n\n${lines.join("\n")}\n`;
-writeAtomic(join(resultsDir, "reproduce.md"), markdown);
+writeTable();
 console.log(`wrote ${relative(repo, join(resultsDir, `reproduce-${tag}.json`))} and reproduce.md`);
