@@ -1,4 +1,5 @@
 import type { CliContext } from "./cli-output.js";
+import { cliVersion } from "./cli-version.js";
 import { BENCH_HELP, benchCommand } from "./commands/bench.js";
 import { DEMO_HELP, demoCommand } from "./commands/demo.js";
 import { EVAL_HELP, evalCommand } from "./commands/eval.js";
@@ -43,7 +44,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "-v") {
-      ctx.stdout.write("rnnlm 0.1.0\n");
+      ctx.stdout.write(`rnnlm ${cliVersion()}\n`);
       return 0;
     }
     const command = COMMANDS[name];

@@ -129,6 +129,28 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect(run.match).toBe(true);
   });
 
+  it("runs the installed rnnlm command with npx: train, generate, export, generate from the .onnx", async () => {
+    const npx = async (...args: string[]) =>
+      expectSuccess(
+        await runCommand("npx", ["--no", "--", "rnnlm", ...args], { cwd: project, env: consumerEnv(), timeoutMs: 120_000 }),
+      );
+    const installed = JSON.parse(
+      readFileSync(join(project, "node_modules", "@rnnlm", "cli", "package.json"), "utf8"),
+    ) as {
+      version: string;
+    };
+    expect((await npx("--version")).stdout).toBe(`rnnlm ${installed.version}\n`);
+    const train = await npx("train", "--config", "tiny", "--data", "timemachine", "--save", "run");
+    expect(train.stdout).toContain("end of training");
+    expect(existsSync(join(project, "run", "last"))).toBe(true);
+    const prefix = ["--prefix", "time ", "--length", "20", "--greedy"];
+    const fromCheckpoint = (await npx("generate", "--checkpoint", "run", ...prefix)).stdout;
+    expect(fromCheckpoint.startsWith("time ")).toBe(true);
+    expect(fromCheckpoint.trim().length).toBeGreaterThan("time".length + 10);
+    expect((await npx("export", "--checkpoint", "run", "--onnx", "run.onnx")).stdout).toContain("wrote run.onnx");
+    expect((await npx("generate", "--model-file", "run.onnx", ...prefix)).stdout).toBe(fromCheckpoint);
+  });
+
   it("switches the training backend with RNNLM_BACKEND alone", async () => {
     const run = await runConsumer({ RNNLM_BACKEND: "tfjs:cpu" });
     expect(run.trainBackend).toBe("tfjs:cpu");

@@ -16,6 +16,7 @@ const PUBLISHED = [
   "@rnnlm/backend-onnx",
   "@rnnlm/backend-reference",
   "@rnnlm/backend-tfjs",
+  "@rnnlm/cli",
   "@rnnlm/core",
   "@rnnlm/data",
 ];
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 describe("the published set", () => {
-  it("is exactly the five library packages; everything else is private", () => {
+  it("is exactly the five library packages and the CLI; everything else is private", () => {
     expect(publishedPackages(root).map((p) => p.name)).toEqual(PUBLISHED);
     const others = listWorkspacePackages(root).filter((p) => !PUBLISHED.includes(p.name));
     expect(others.length).toBeGreaterThan(0);
