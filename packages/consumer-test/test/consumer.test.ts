@@ -132,7 +132,11 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
   it("runs the installed rnnlm command with npx: train, generate, export, generate from the .onnx", async () => {
     const npx = async (...args: string[]) =>
       expectSuccess(
-        await runCommand("npx", ["--no", "--", "rnnlm", ...args], { cwd: project, env: consumerEnv(), timeoutMs: 120_000 }),
+        await runCommand("npx", ["--no", "--", "rnnlm", ...args], {
+          cwd: project,
+          env: consumerEnv(),
+          timeoutMs: 120_000,
+        }),
       );
     const installed = JSON.parse(
       readFileSync(join(project, "node_modules", "@rnnlm", "cli", "package.json"), "utf8"),

@@ -77,7 +77,11 @@ describe("backend registry", () => {
     expectTypeOf(await resolveBackend("rt")).toEqualTypeOf<BackendRuntime>();
     expect(typeof trainer.createTrainableModel).toBe("function");
     registerBackend(
-      fakeBackend("liar", [{ name: "cpu", capabilities: ["train"], priority: { train: 1 }, noTrainableModel: true }], []),
+      fakeBackend(
+        "liar",
+        [{ name: "cpu", capabilities: ["train"], priority: { train: 1 }, noTrainableModel: true }],
+        [],
+      ),
     );
     await expect(resolveBackend("liar", { capability: "train" })).rejects.toThrow(
       /liar:cpu: declares "train" but its runtime has no createTrainableModel/,
