@@ -31,7 +31,9 @@ ${Object.entries(COMMANDS)
 
 Run "rnnlm <command> --help" for its flags. Backends: --backend, the config key "backend",
 or RNNLM_BACKEND (e.g. tfjs:wasm, onnx:cpu, reference; default auto). RNNLM_DEBUG=1 prints
-stack traces of unexpected errors.
+stack traces of unexpected errors. PyTorch spellings work too: --batch_size (any flag, and any
+config key, with _ for -), --cuda (the best CUDA backend), train --onnx-export FILE,
+generate --words N --outf FILE.
 `;
 
 /** Runs `rnnlm <argv…>` and returns the exit code (errors are reported on `ctx.stderr`). */
