@@ -150,6 +150,26 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
       version: string;
     };
     expect((await npx("--version")).stdout).toBe(`rnnlm ${installed.version}\n`);
+    // The config schema ships for editors, and a config that points at it (PyTorch spellings) trains.
+    const schema = JSON.parse(
+      readFileSync(join(project, "node_modules", "@rnnlm", "cli", "config.schema.json"), "utf8"),
+    ) as { additionalProperties: boolean; properties: Record<string, unknown> };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties).toHaveProperty("batch_size");
+    const config = { $schema: "./node_modules/@rnnlm/cli/config.schema.json", nhid: 8, batch_size: 4, epochs: 1 };
+    writeFileSync(join(project, "snake.json"), JSON.stringify(config));
+    const snake = await npx(
+      "train",
+      "--config",
+      "snake.json",
+      "--data",
+      "timemachine",
+      "--max_tokens",
+      "2000",
+      "--save",
+      "snake",
+    );
+    expect(snake.stdout).toMatch(/--batch-size\s+4/);
     const train = await npx("train", "--config", "tiny", "--data", "timemachine", "--save", "run");
     expect(train.stdout).toContain("end of training");
     expect(existsSync(join(project, "run", "last"))).toBe(true);
