@@ -31,21 +31,25 @@ export async function findConfigFile(nameOrPath: string): Promise<string> {
   );
 }
 
+/** `batch-size` and PyTorch's `batch_size` → `batchSize`. */
 function camelCase(key: string): string {
-  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return key.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function describe(error: z.ZodError): string {
+/** `spelled` maps a normalised key back to how the file wrote it, so errors name the user's key. */
+function describe(error: z.ZodError, spelled: ReadonlyMap<string, string>): string {
   return error.issues
     .map((issue) => {
-      if (issue.code === "unrecognized_keys") return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      if (issue.code === "unrecognized_keys") {
+        return `unknown key(s) ${issue.keys.map((k) => `"${spelled.get(k) ?? k}"`).join(", ")}`;
+      }
       const key = issue.path.join(".");
       return `${key} (${flagOfKey(key)}): ${issue.message}`;
     })
     .join(", ");
 }
 
-/** Reads and validates a JSON config file (keys camelCase or kebab-case). */
+/** Reads and validates a JSON config file (keys camelCase, kebab-case or snake_case). */
 export async function readConfigFile(
   path: string,
 ): Promise<PartialRunConfig & { description?: string; $schema?: string }> {
@@ -62,10 +66,11 @@ export async function readConfigFile(
     throw new UsageError(`config file ${path} is not a JSON object`, 'write e.g. {"model": "lstm", "nhid": 256}');
   }
   const normalized = Object.fromEntries(Object.entries(json).map(([k, v]) => [camelCase(k), v]));
+  const spelled = new Map(Object.keys(json).map((k) => [camelCase(k), k]));
   const result = configFileSchema.safeParse(normalized);
   if (!result.success) {
     throw new UsageError(
-      `config file ${path}: ${describe(result.error)}`,
+      `config file ${path}: ${describe(result.error, spelled)}`,
       "fix the file or override the value with its flag (see rnnlm train --help)",
     );
   }

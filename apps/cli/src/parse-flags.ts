@@ -76,14 +76,22 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
   const primary = new Map<string, FlagDef>();
   for (const def of defs) {
     const type = def.type === "boolean" ? "boolean" : "string";
-    for (const spelling of [def.flag, ...(def.aliases ?? [])]) {
+    for (const spelling of withUnderscores([def.flag, ...(def.aliases ?? [])])) {
       options[spelling] = { type };
       primary.set(spelling, def);
     }
     if (def.negatable) {
-      options[`no-${def.flag}`] = { type: "boolean" };
-      primary.set(`no-${def.flag}`, def);
+      for (const spelling of withUnderscores([`no-${def.flag}`])) {
+        options[spelling] = { type: "boolean" };
+        primary.set(spelling, def);
+      }
     }
+  }
+  // PyTorch's --cuda wherever a command takes --device.
+  const cuda = defs.some((def) => def.flag === "device") ? CUDA_FLAG : undefined;
+  if (cuda !== undefined) {
+    options.cuda = { type: "boolean" };
+    primary.set("cuda", cuda);
   }
   options.help = { type: "boolean", short: "h" };
   let parsed: ReturnType<typeof parseArgs>;
@@ -111,7 +119,7 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
       );
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      const flag = /'(--[a-z-]+)/.exec(message)?.[1] ?? "a flag";
+      const flag = /'(--[a-z_-]+)/.exec(message)?.[1] ?? "a flag";
       if (message.includes("does not take an argument")) {
         throw new UsageError(`${flag} takes no value`, `write ${flag} alone (or --no-${flag.slice(2)})`);
       }
@@ -139,10 +147,45 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
       if (token.inlineValue) {
         throw new UsageError(`--${def.flag} takes no value`, `write --${def.flag} or --no-${def.flag}`);
       }
-      values[def.flag] = !token.name.startsWith("no-");
+      values[def.flag] = !/^no[-_]/.test(token.name);
       continue;
     }
     values[def.flag] = convert(command, def, token.value ?? "");
   }
+  if (values.cuda !== undefined) applyCuda(values);
   return values;
+}
+
+/** `--cuda`: PyTorch's switch to the GPU, here the best CUDA device of the backends auto considers. */
+const CUDA_FLAG: FlagDef = {
+  flag: "cuda",
+  type: "boolean",
+  help: "PyTorch's --cuda: the best CUDA backend (= --device cuda; tfjs:cuda trains, onnx:cuda generates)",
+};
+
+function applyCuda(values: FlagValues): void {
+  const cuda = values.cuda;
+  delete values.cuda;
+  if (cuda !== true) return;
+  if (typeof values.device === "string" && values.device !== "cuda") {
+    throw new UsageError(`--cuda conflicts with --device ${values.device}`, "drop one of them");
+  }
+  const pinned =
+    typeof values.backend === "string"
+      ? values.backend.split(",").find((hint) => hint.includes(":") && !hint.trim().endsWith(":cuda"))
+      : undefined;
+  if (pinned !== undefined) {
+    throw new UsageError(
+      `--cuda conflicts with --backend ${values.backend}`,
+      `drop --cuda, or write --backend ${pinned.split(":")[0]}`,
+    );
+  }
+  values.device = "cuda";
+  // A config file's backend (say tfjs:wasm) must not win over an explicit --cuda.
+  if (values.backend === undefined) values.backend = "auto";
+}
+
+/** Each spelling, plus its PyTorch/argparse form with underscores (`batch-size` → `batch_size`). */
+function withUnderscores(spellings: readonly string[]): string[] {
+  return [...new Set(spellings.flatMap((spelling) => [spelling, spelling.replace(/-/g, "_")]))];
 }

@@ -1,4 +1,5 @@
 import type { CliContext } from "./cli-output.js";
+import { cliVersion } from "./cli-version.js";
 import { BENCH_HELP, benchCommand } from "./commands/bench.js";
 import { DEMO_HELP, demoCommand } from "./commands/demo.js";
 import { EVAL_HELP, evalCommand } from "./commands/eval.js";
@@ -30,7 +31,9 @@ ${Object.entries(COMMANDS)
 
 Run "rnnlm <command> --help" for its flags. Backends: --backend, the config key "backend",
 or RNNLM_BACKEND (e.g. tfjs:wasm, onnx:cpu, reference; default auto). RNNLM_DEBUG=1 prints
-stack traces of unexpected errors.
+stack traces of unexpected errors. PyTorch spellings work too: --batch_size (any flag, and any
+config key, with _ for -), --cuda (the best CUDA backend), train --onnx-export FILE,
+generate --words N --outf FILE.
 `;
 
 /** Runs `rnnlm <argv…>` and returns the exit code (errors are reported on `ctx.stderr`). */
@@ -43,7 +46,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "-v") {
-      ctx.stdout.write("rnnlm 0.1.0\n");
+      ctx.stdout.write(`rnnlm ${cliVersion()}\n`);
       return 0;
     }
     const command = COMMANDS[name];

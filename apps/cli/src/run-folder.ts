@@ -17,10 +17,18 @@ export interface RunFolder {
   readonly last: string;
   readonly best: string;
   readonly plot: string;
+  /** One JSON line per log interval and per epoch (metrics-log.ts). */
+  readonly metrics: string;
 }
 
 export function runFolder(dir: string): RunFolder {
-  return { dir, last: join(dir, "last"), best: join(dir, "best"), plot: join(dir, "perplexity.svg") };
+  return {
+    dir,
+    last: join(dir, "last"),
+    best: join(dir, "best"),
+    plot: join(dir, "perplexity.svg"),
+    metrics: join(dir, "metrics.jsonl"),
+  };
 }
 
 /** A checkpoint folder, or one whose save was committed but not yet moved into place. */

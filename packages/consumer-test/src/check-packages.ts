@@ -5,11 +5,12 @@ import { readTarball, type TarballContents } from "./tarball-contents.js";
 /**
  * Files a package ships besides dist/, README.md and LICENSE, and why:
  * data's Time Machine text is what `loadTimeMachine()` reads; backend-tfjs's GPU smoke test
- * is run from `node_modules` as its README says.
+ * is run from `node_modules` as its README says; the CLI's `--config PRESET` reads presets/, and editors read its config.schema.json.
  */
 export const EXTRA_FILES: Readonly<Record<string, readonly string[]>> = {
   "@rnnlm/data": ["corpora/"],
   "@rnnlm/backend-tfjs": ["bench/smoke.mjs"],
+  "@rnnlm/cli": ["presets/", "config.schema.json"],
 };
 
 export interface PackageReport {

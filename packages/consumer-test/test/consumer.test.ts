@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { consumerEnv, createConsumerProject } from "../src/consumer-project.js";
 import { importGraph } from "../src/import-graph.js";
 import { probeNpmRegistry, type RegistryProbe } from "../src/npm-registry.js";
 import { packPackages } from "../src/pack-packages.js";
+import { readmeQuickstarts } from "../src/readme-quickstarts.js";
 import { expectSuccess, runCommand } from "../src/run-command.js";
 import { findWorkspaceRoot, publishedPackages } from "../src/workspace-packages.js";
 
@@ -25,6 +26,9 @@ const root = findWorkspaceRoot();
 const required = process.env.RNNLM_REQUIRE_TOOLS === "1";
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const probe: RegistryProbe = await probeNpmRegistry(tmpdir());
+/** @rnnlm/rnnlm's README quick starts and the root README's, written into the project as quickstart-NAME.ts. */
+const QUICKSTARTS = readmeQuickstarts(join(root, "packages", "rnnlm", "README.md"));
+const OVERVIEW = readmeQuickstarts(join(root, "README.md"));
 if (!probe.ok) {
   console.warn(
     `consumer test skipped: ${probe.reason}${required ? "" : " (RNNLM_REQUIRE_TOOLS=1 makes this a failure)"}`,
@@ -66,6 +70,8 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
       packDir,
     );
     const started = performance.now();
+    for (const quickstart of [...QUICKSTARTS, ...OVERVIEW])
+      writeFileSync(join(project, `quickstart-${quickstart.name}.ts`), quickstart.code);
     await createConsumerProject(project, [...tarballs.values()]);
     console.log(`npm install of ${tarballs.size} tarballs: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
@@ -127,6 +133,96 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect(run.nativeText.length).toBeGreaterThan("the time".length);
     expect(run.onnxText).toBe(run.nativeText);
     expect(run.match).toBe(true);
+  });
+
+  it("runs the installed rnnlm command with npx: train, generate, export, generate from the .onnx", async () => {
+    const npx = async (...args: string[]) =>
+      expectSuccess(
+        await runCommand("npx", ["--no", "--", "rnnlm", ...args], {
+          cwd: project,
+          env: consumerEnv(),
+          timeoutMs: 120_000,
+        }),
+      );
+    const installed = JSON.parse(
+      readFileSync(join(project, "node_modules", "@rnnlm", "cli", "package.json"), "utf8"),
+    ) as {
+      version: string;
+    };
+    expect((await npx("--version")).stdout).toBe(`rnnlm ${installed.version}\n`);
+    // The config schema ships for editors, and a config that points at it (PyTorch spellings) trains.
+    const schema = JSON.parse(
+      readFileSync(join(project, "node_modules", "@rnnlm", "cli", "config.schema.json"), "utf8"),
+    ) as { additionalProperties: boolean; properties: Record<string, unknown> };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties).toHaveProperty("batch_size");
+    const config = { $schema: "./node_modules/@rnnlm/cli/config.schema.json", nhid: 8, batch_size: 4, epochs: 1 };
+    writeFileSync(join(project, "snake.json"), JSON.stringify(config));
+    const snake = await npx(
+      "train",
+      "--config",
+      "snake.json",
+      "--data",
+      "timemachine",
+      "--max_tokens",
+      "2000",
+      "--save",
+      "snake",
+    );
+    expect(snake.stdout).toMatch(/--batch-size\s+4/);
+    const train = await npx("train", "--config", "tiny", "--data", "timemachine", "--save", "run");
+    expect(train.stdout).toContain("end of training");
+    expect(existsSync(join(project, "run", "last"))).toBe(true);
+    const prefix = ["--prefix", "time ", "--length", "20", "--greedy"];
+    const fromCheckpoint = (await npx("generate", "--checkpoint", "run", ...prefix)).stdout;
+    expect(fromCheckpoint.startsWith("time ")).toBe(true);
+    expect(fromCheckpoint.trim().length).toBeGreaterThan("time".length + 10);
+    expect((await npx("export", "--checkpoint", "run", "--onnx", "run.onnx")).stdout).toContain("wrote run.onnx");
+    expect((await npx("generate", "--model-file", "run.onnx", ...prefix)).stdout).toBe(fromCheckpoint);
+  });
+
+  it("runs @rnnlm/rnnlm's README quick starts as written: train + save + export, generate, stream", async () => {
+    expect(QUICKSTARTS.map((q) => [q.name, q.lines <= (q.name === "generate" ? 3 : 8)])).toEqual([
+      ["generate", true],
+      ["train", true],
+      ["stream", true],
+    ]);
+    const book = readFileSync(join(project, "node_modules", "@rnnlm", "data", "corpora", "timemachine.txt"), "utf8");
+    writeFileSync(join(project, "corpus.txt"), book.slice(0, 20_000));
+    const run = async (name: string) =>
+      expectSuccess(
+        await runCommand(process.execPath, [`dist/quickstart-${name}.js`], {
+          cwd: project,
+          env: consumerEnv(),
+          timeoutMs: 120_000,
+        }),
+      ).stdout;
+    const trained = (await run("train")).trim().split("\n");
+    expect(trained.filter((line) => line.includes("trainPerplexity"))).toHaveLength(3);
+    expect(trained.at(-1)?.startsWith("the time")).toBe(true);
+    expect(existsSync(join(project, "run"))).toBe(true);
+    expect(existsSync(join(project, "model.onnx"))).toBe(true);
+    const generated = (await run("generate")).trim();
+    expect(generated.startsWith("the time")).toBe(true);
+    expect(generated.length).toBeGreaterThan("the time".length + 20);
+    expect((await run("stream")).length).toBeGreaterThan(20);
+  });
+
+  it("runs the root README's quick start as written, in a folder of its own", async () => {
+    expect(OVERVIEW.map((q) => q.name)).toEqual(["overview"]);
+    const folder = join(project, "overview");
+    mkdirSync(folder);
+    const book = readFileSync(join(project, "node_modules", "@rnnlm", "data", "corpora", "timemachine.txt"), "utf8");
+    writeFileSync(join(folder, "corpus.txt"), book.slice(0, 20_000));
+    const result = expectSuccess(
+      await runCommand(process.execPath, [join(project, "dist", "quickstart-overview.js")], {
+        cwd: folder,
+        env: consumerEnv(),
+        timeoutMs: 120_000,
+      }),
+    );
+    expect(result.stdout.startsWith("the time")).toBe(true);
+    expect(existsSync(join(folder, "model.onnx"))).toBe(true);
   });
 
   it("switches the training backend with RNNLM_BACKEND alone", async () => {

@@ -16,8 +16,10 @@ const PUBLISHED = [
   "@rnnlm/backend-onnx",
   "@rnnlm/backend-reference",
   "@rnnlm/backend-tfjs",
+  "@rnnlm/cli",
   "@rnnlm/core",
   "@rnnlm/data",
+  "@rnnlm/rnnlm",
 ];
 
 let dir = "";
@@ -35,7 +37,7 @@ afterAll(async () => {
 });
 
 describe("the published set", () => {
-  it("is exactly the five library packages; everything else is private", () => {
+  it("is exactly the library packages, the high-level API and the CLI; everything else is private", () => {
     expect(publishedPackages(root).map((p) => p.name)).toEqual(PUBLISHED);
     const others = listWorkspacePackages(root).filter((p) => !PUBLISHED.includes(p.name));
     expect(others.length).toBeGreaterThan(0);

@@ -53,6 +53,11 @@ export interface BackendRuntime {
   createTrainableModel?(spec: ModelSpec, options: CreateTrainableModelOptions): Promise<TrainableModel>;
 }
 
+/** A runtime that can train: what `resolveBackend(hints, { capability: "train" })` returns. */
+export interface TrainingRuntime extends BackendRuntime {
+  createTrainableModel(spec: ModelSpec, options: CreateTrainableModelOptions): Promise<TrainableModel>;
+}
+
 /**
  * A pluggable backend, registered with {@link registerBackend}. `init` loads one device
  * and throws (with a reason a user can act on) when it cannot.

@@ -1,4 +1,4 @@
-import type { Backend, BackendInitOptions, BackendRuntime, Capability } from "./backend.js";
+import type { Backend, BackendInitOptions, BackendRuntime, Capability, TrainingRuntime } from "./backend.js";
 import { BackendUnavailableError, SpecError } from "./errors.js";
 
 const backends = new Map<string, Backend>();
@@ -63,6 +63,11 @@ function checkThreads(threads: number | undefined): void {
  * thread count (later calls reuse it; `threads` undefined is the device's default), falls through on failure, and when nothing fits throws a
  * {@link BackendUnavailableError} listing what is registered and why each candidate failed.
  */
+export function resolveBackend(
+  hints: string | readonly string[] | undefined,
+  options: ResolveOptions & { readonly capability: "train" },
+): Promise<TrainingRuntime>;
+export function resolveBackend(hints?: string | readonly string[], options?: ResolveOptions): Promise<BackendRuntime>;
 export async function resolveBackend(
   hints: string | readonly string[] = "auto",
   options: ResolveOptions = {},
@@ -93,7 +98,14 @@ export async function resolveBackend(
         pending.catch(() => loaded.delete(cacheKey));
       }
       try {
-        return await pending;
+        const runtime = await pending;
+        // The "train" overload promises createTrainableModel: a device that claims training
+        // without it is a backend bug, reported like any other failure.
+        if (capability === "train" && runtime.createTrainableModel === undefined) {
+          failures.push(`${key}: declares "train" but its runtime has no createTrainableModel`);
+          continue;
+        }
+        return runtime;
       } catch (error) {
         failures.push(`${key}: ${error instanceof Error ? error.message : String(error)}`);
       }

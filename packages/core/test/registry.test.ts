@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import type { Backend, BackendRuntime, Capability } from "../src/index.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { Backend, BackendRuntime, Capability, TrainingRuntime } from "../src/index.js";
 import {
   BackendUnavailableError,
   backendHintsFromEnv,
@@ -15,6 +15,8 @@ function fakeBackend(
     capabilities: Capability[];
     priority: Partial<Record<Capability, number>>;
     fails?: string;
+    /** A broken backend: claims "train" but its runtime cannot make a trainable model. */
+    noTrainableModel?: boolean;
   }>,
   inits: string[],
 ): Backend {
@@ -25,7 +27,7 @@ function fakeBackend(
       inits.push(`${name}:${device}`);
       const d = devices.find((x) => x.name === device);
       if (d?.fails) throw new Error(d.fails);
-      return {
+      const runtime: BackendRuntime = {
         backend: name,
         device,
         id: `${name}:${device}`,
@@ -33,6 +35,8 @@ function fakeBackend(
         description: "fake",
         createModel: () => Promise.reject(new Error("not used")),
       };
+      if (!d?.capabilities.includes("train") || d.noTrainableModel) return runtime;
+      return { ...runtime, createTrainableModel: () => Promise.reject(new Error("not used")) };
     },
   };
 }
@@ -64,6 +68,24 @@ describe("backend registry", () => {
   it("auto picks the highest-priority device that loads for the job", async () => {
     expect((await resolveBackend("auto", { capability: "infer" })).id).toBe("rt:cpu");
     expect((await resolveBackend("auto", { capability: "train" })).id).toBe("gpu:wasm");
+  });
+
+  it("types a training runtime so createTrainableModel needs no check, and skips a device that lies", async () => {
+    const trainer = await resolveBackend("gpu", { capability: "train" });
+    expectTypeOf(trainer).toEqualTypeOf<TrainingRuntime>();
+    expectTypeOf(trainer.createTrainableModel).toBeFunction();
+    expectTypeOf(await resolveBackend("rt")).toEqualTypeOf<BackendRuntime>();
+    expect(typeof trainer.createTrainableModel).toBe("function");
+    registerBackend(
+      fakeBackend(
+        "liar",
+        [{ name: "cpu", capabilities: ["train"], priority: { train: 1 }, noTrainableModel: true }],
+        [],
+      ),
+    );
+    await expect(resolveBackend("liar", { capability: "train" })).rejects.toThrow(
+      /liar:cpu: declares "train" but its runtime has no createTrainableModel/,
+    );
   });
 
   it("initialises a device once", async () => {

@@ -48,7 +48,10 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
   const { exportOnnxFile, isJsonObject } = await import("@rnnlm/backend-onnx");
   const codec = checkpoint.codec;
   if (!isJsonObject(codec)) {
-    throw new UsageError(`the checkpoint ${dir} has no vocabulary`, "export a checkpoint written by rnnlm train");
+    throw new UsageError(
+      `the checkpoint ${dir} has no vocabulary (codec), so the ONNX file could not turn ids into text`,
+      "save the checkpoint with its codec (saveCheckpoint(dir, { spec, weights, codec: codec.toJSON() })), or export one written by rnnlm train",
+    );
   }
   checkpointCodec(checkpoint, dir);
   const metadata: Record<string, string> = {};

@@ -1,12 +1,13 @@
 import type { BackendRuntime, Model, SamplingOptions } from "@rnnlm/core";
 import { TextGenerator } from "@rnnlm/core";
-import { loadCheckpoint } from "@rnnlm/core/node";
+import { loadCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import type { CliContext, CliOutput } from "../cli-output.js";
+import { CapturedOutput, type CliContext, type CliOutput } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
 import { type FlagValues, parseFlags } from "../parse-flags.js";
+import { checkOutputFile } from "../output-file.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
 import { checkpointCodec } from "../checkpoint-codec.js";
@@ -15,7 +16,13 @@ const GENERATE_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
   { flag: "model-file", type: "string", placeholder: "FILE.onnx", help: "a model exported with rnnlm export" },
   { flag: "prefix", type: "string", placeholder: "TEXT", help: "text the model reads first (warm-up)" },
-  { flag: "length", type: "int", placeholder: "N", help: "tokens to generate (default 50)" },
+  {
+    flag: "length",
+    aliases: ["words"],
+    type: "int",
+    placeholder: "N",
+    help: "tokens to generate (default 50; --words is PyTorch's spelling)",
+  },
   { flag: "greedy", type: "boolean", help: "always take the most likely token (default)" },
   { flag: "temperature", type: "number", placeholder: "T", help: "sample from softmax(logits / T)" },
   { flag: "top-k", type: "int", placeholder: "K", help: "sample among the K most likely tokens" },
@@ -34,12 +41,20 @@ const GENERATE_FLAGS: readonly FlagDef[] = [
     placeholder: "N",
     help: "CPU threads of the backend (default RNNLM_THREADS, else the device's)",
   },
+  {
+    flag: "outf",
+    type: "string",
+    placeholder: "FILE",
+    help: "write the text to FILE (atomically, when done) instead of stdout (PyTorch's --outf)",
+  },
+  { flag: "force", type: "boolean", help: "replace the --outf FILE if it exists" },
 ];
 
 export const GENERATE_HELP = helpText(
   [
     "rnnlm generate (--checkpoint DIR | --model-file FILE.onnx) --prefix TEXT --length N",
     "               [--greedy | --temperature T --top-k K --top-p P] [--seed S] [--backend tfjs|onnx[:device]]",
+    "               [--outf FILE [--force]]",
   ],
   "Continues the prefix and streams the text to stdout: the prefix (as the model tokenises it),\n" +
     "then each token as it is chosen (SPEC §1 predict: warm up on the prefix from the zero state,\n" +
@@ -175,10 +190,19 @@ export async function generateCommand(argv: readonly string[], ctx: CliContext):
     env: ctx.env,
   });
   const threads = threadsOf(values.threads as number | undefined, ctx.env);
-  await generateText(
+  const outf = values.outf as string | undefined;
+  // Checked before loading anything, and the text lands in the file only once complete.
+  if (outf !== undefined) await checkOutputFile(outf, "--outf", values.force === true);
+  const sink = outf === undefined ? ctx.stdout : new CapturedOutput();
+  const { text } = await generateText(
     { checkpoint, modelFile, prefix: values.prefix, length, sampling, hints, threads },
-    ctx.stdout,
+    sink,
     (message) => ctx.stderr.write(`rnnlm: warning: ${message}\n`),
   );
+  if (outf !== undefined) {
+    await checkOutputFile(outf, "--outf", values.force === true);
+    await writeFileAtomic(outf, `${text}\n`);
+    ctx.stdout.write(`wrote ${outf} (${length} tokens after the prefix)\n`);
+  }
   return 0;
 }

@@ -27,6 +27,8 @@ import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js"
 import { parseFlags } from "../parse-flags.js";
 import { renderPerplexitySvg } from "../perplexity-plot.js";
 import { lossFigures } from "../loss-figures.js";
+import { MetricsLog } from "../metrics-log.js";
+import { checkOutputFile } from "../output-file.js";
 import { presetNames } from "../presets.js";
 import { ProgressReporter } from "../progress-reporter.js";
 import {
@@ -40,6 +42,7 @@ import { findCheckpoint, holdsCheckpoint, type RunFolder, recoverLocked, runFold
 import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
 import { vocabularyWarning } from "../vocabulary-warning.js";
+import { exportCommand } from "./export.js";
 import { checkpointCodec } from "../checkpoint-codec.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
@@ -56,6 +59,12 @@ const TRAIN_FLAGS: readonly FlagDef[] = [
     help: "resume even though the corpus differs from the one the run trained on (with a warning)",
   },
   ...CONFIG_FLAGS,
+  {
+    flag: "onnx-export",
+    type: "string",
+    placeholder: "FILE.onnx",
+    help: "after training, export the best (else last) checkpoint to FILE.onnx (PyTorch's --onnx-export)",
+  },
 ];
 
 /** What a resumed run may change: how long, where, on what, how verbosely. */
@@ -76,7 +85,8 @@ export const TRAIN_HELP = helpText(
   ],
   "Trains a recurrent language model. Flags override the config file; the resolved config is\n" +
     "printed and saved with every checkpoint. DIR/last/ is written after every epoch (and on\n" +
-    "Ctrl-C), DIR/best/ when validation perplexity improves, DIR/perplexity.svg every epoch.\n" +
+    "Ctrl-C), DIR/best/ when validation perplexity improves, DIR/perplexity.svg and\n" +
+    "DIR/metrics.jsonl (one JSON line per log interval and per epoch) every epoch.\n" +
     "The first Ctrl-C (or SIGTERM, SIGHUP) finishes the step, saves DIR/last/ and exits 130\n" +
     "(143, 129); a second exits at once.",
   TRAIN_FLAGS,
@@ -237,13 +247,23 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
     },
     memoryBudget(ctx.env),
   );
+  const onnxExport = typeof values["onnx-export"] === "string" ? values["onnx-export"] : undefined;
+  // Before any training: a bad export path should not cost a run.
+  if (onnxExport !== undefined) await checkOutputFile(onnxExport, "--onnx-export", false);
   const lock = await RunLock.acquire(run.dir, "train");
+  let code: number;
   try {
     await claimRun(run, checkpoint !== null && resumeArg !== undefined ? resumeArg : null, hooks);
-    return await trainInto(run, { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, schedule, ctx });
+    code = await trainInto(run, { config, checkpoint, resumeArg, corpus, fingerprint, spec, runtime, schedule, ctx });
   } finally {
     await lock.release();
   }
+  if (code !== 0 || onnxExport === undefined) return code;
+  if (!(await holdsCheckpoint(run.best)) && !(await holdsCheckpoint(run.last))) {
+    ctx.stdout.write(`| --onnx-export: ${run.dir} holds no checkpoint, so nothing was exported\n`);
+    return 0;
+  }
+  return exportCommand(["--checkpoint", run.dir, "--onnx", onnxExport], ctx);
 }
 
 /**
@@ -262,7 +282,7 @@ async function claimRun(run: RunFolder, resumedFrom: string | null, hooks: Train
   }
   const resumingHere = resumedFrom !== null && [run.dir, run.last].some((p) => resolve(p) === resolve(resumedFrom));
   if (hooks.replaceRun) {
-    await Promise.all([run.last, run.best, run.plot].map((p) => rm(p, { recursive: true, force: true })));
+    await Promise.all([run.last, run.best, run.plot, run.metrics].map((p) => rm(p, { recursive: true, force: true })));
   } else if (!resumingHere) {
     const held = await heldRun(run);
     if (held !== null) throw alreadyHeld(run.dir, held);
@@ -311,6 +331,9 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   const codecJson = corpus.codec.toJSON();
   let history: readonly EpochRecord[] = checkpoint?.trainer?.history ?? [];
 
+  // A resumed run in its own folder continues its log; a fresh run or a fork starts one.
+  const continuing = checkpoint !== null && resumeArg !== undefined;
+  const metrics = new MetricsLog(config.logInterval, continuing ? await MetricsLog.readPrevious(run.metrics) : []);
   let saved = false;
   const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
     saved = true;
@@ -322,6 +345,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       trainer: state,
     };
     await saveCheckpoint(reason === "best" ? run.best : run.last, data);
+    if (reason !== "best") await writeFileAtomic(run.metrics, metrics.text());
     if (reason === "epoch") {
       history = state.history;
       await writeFileAtomic(run.plot, renderPerplexitySvg(history, `${spec.cell} perplexity — ${run.dir}`));
@@ -347,7 +371,10 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       schedule,
       ...(checkpoint?.trainer ? { resume: checkpoint.trainer } : {}),
       signal: ctx.interrupts?.signal,
-      onEvent: reporter.onEvent,
+      onEvent: (event) => {
+        reporter.onEvent(event);
+        metrics.onEvent(event, model.learningRate);
+      },
       onCheckpoint,
     });
   } finally {
@@ -375,7 +402,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
     return 0;
   }
   out.write(
-    `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot}\n`,
+    `| checkpoints: ${run.last}${result.bestValidPerplexity !== null ? `, ${run.best}` : ""} | plot: ${run.plot} | metrics: ${run.metrics}\n`,
   );
   return 0;
 }
