@@ -6,7 +6,7 @@ import {
   parseBackendHints,
   resolveBackend,
 } from "@rnnlm/core";
-import { registerInstalledBackends } from "./register-backends.js";
+import { registerInstalledBackends } from "@rnnlm/rnnlm";
 import { UsageError } from "./usage-error.js";
 
 /** Where a backend choice can come from, highest precedence first. */

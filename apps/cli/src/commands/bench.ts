@@ -12,7 +12,7 @@ import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
-import { registerInstalledBackends } from "../register-backends.js";
+import { registerInstalledBackends } from "@rnnlm/rnnlm";
 import { normalizeCell } from "../run-config.js";
 import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
 import { checkOutputFile } from "../output-file.js";
