@@ -10,6 +10,8 @@ export interface ShippedModel {
  */
 export const SHIPPED_MODELS: readonly ShippedModel[] = [
   { file: "time-machine-gru.onnx", label: "The Time Machine, character GRU (pre-trained)" },
+  { file: "time-machine-lstm.onnx", label: "The Time Machine, d2l character LSTM (perplexity 1.04)" },
+  { file: "time-machine-raw-char-rnn.onnx", label: "The Time Machine as written, char-rnn LSTM 2 × 128" },
 ];
 
 /** URL of a shipped model, relative to the page. */
