@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tinyTrain } from "./safety-helpers.js";
 import { type CliRun, errorLines, spawnCli } from "./spawn-cli.js";
 
 // Issue 19: SIGKILL a training run at random moments (a third of them as soon as the first
@@ -34,25 +35,7 @@ function random(state: number): () => number {
   };
 }
 
-const train = (save: string, epochs: number) => [
-  "train",
-  "--config",
-  "tiny",
-  "--data",
-  "timemachine",
-  "--backend",
-  "reference",
-  "--nhid",
-  "8",
-  "--max-tokens",
-  "400",
-  "--epochs",
-  String(epochs),
-  "--log-interval",
-  "0",
-  "--save",
-  save,
-];
+const train = (save: string, epochs: number) => tinyTrain(save, { epochs });
 
 interface Outcome {
   readonly leftovers: string[];

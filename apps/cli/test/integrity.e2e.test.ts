@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectBadInput, snapshot } from "./safety-helpers.js";
+import { expectBadInput, snapshot, tinyTrain } from "./safety-helpers.js";
 import { spawnCli } from "./spawn-cli.js";
 
 // Issue 19, silent garbage: non-finite weights, broken vocabularies, an edited config.json
@@ -12,25 +12,7 @@ import { spawnCli } from "./spawn-cli.js";
 
 let dir: string;
 const cli = (args: readonly string[]) => spawnCli(args, { cwd: dir });
-const tiny = (data: string, save: string, epochs: number) => [
-  "train",
-  "--config",
-  "tiny",
-  "--data",
-  data,
-  "--backend",
-  "reference",
-  "--nhid",
-  "8",
-  "--max-tokens",
-  "400",
-  "--epochs",
-  String(epochs),
-  "--log-interval",
-  "0",
-  "--save",
-  save,
-];
+const tiny = (data: string, save: string, epochs: number) => tinyTrain(save, { data, epochs });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rnnlm-integrity-"));

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectBadInput } from "./safety-helpers.js";
+import { expectBadInput, tinyTrain } from "./safety-helpers.js";
 import { BIN, type CliRun, errorLines, spawnCli } from "./spawn-cli.js";
 
 // Issue 19: no crash, no stack trace, no hang, one clear line. Tiny models, reference backend
@@ -12,24 +12,7 @@ import { BIN, type CliRun, errorLines, spawnCli } from "./spawn-cli.js";
 
 let dir: string;
 const cli = (args: readonly string[], env?: Record<string, string>) => spawnCli(args, { cwd: dir, env });
-const tiny = (save: string, extra: readonly string[] = []) => [
-  "train",
-  "--config",
-  "tiny",
-  "--data",
-  "timemachine",
-  "--backend",
-  "reference",
-  "--nhid",
-  "8",
-  "--max-tokens",
-  "400",
-  "--log-interval",
-  "0",
-  "--save",
-  save,
-  ...extra,
-];
+const tiny = (save: string, extra: readonly string[] = []) => tinyTrain(save, {}, extra);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rnnlm-robust-"));

@@ -30,3 +30,20 @@ export function expectBadInput(run: { code: number | null; stderr: string }, pat
   expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   expect(run.code).toBe(2);
 }
+
+/**
+ * `rnnlm train` of a tiny model on the float64 reference backend (8 hidden units, 400 tokens:
+ * about a second), saving to `save`; `extra` flags come last and win.
+ */
+export function tinyTrain(
+  save: string,
+  options: { readonly data?: string; readonly epochs?: number } = {},
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    ...["train", "--config", "tiny", "--data", options.data ?? "timemachine", "--backend", "reference"],
+    ...["--nhid", "8", "--max-tokens", "400"],
+    ...(options.epochs === undefined ? [] : ["--epochs", String(options.epochs)]),
+    ...["--log-interval", "0", "--save", save, ...extra],
+  ];
+}

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectBadInput, snapshot } from "./safety-helpers.js";
+import { expectBadInput, snapshot, tinyTrain } from "./safety-helpers.js";
 import { spawnCli } from "./spawn-cli.js";
 
 // Data-loss cases of issue 19: nothing the user did not ask to replace is ever changed. Each
@@ -13,26 +13,7 @@ import { spawnCli } from "./spawn-cli.js";
 
 let dir: string;
 const cli = (args: readonly string[], env?: Record<string, string>) => spawnCli(args, { cwd: dir, env });
-const tiny = (save: string, extra: readonly string[] = []) => [
-  "train",
-  "--config",
-  "tiny",
-  "--data",
-  "timemachine",
-  "--backend",
-  "reference",
-  "--nhid",
-  "8",
-  "--max-tokens",
-  "400",
-  "--epochs",
-  "1",
-  "--log-interval",
-  "0",
-  "--save",
-  save,
-  ...extra,
-];
+const tiny = (save: string, extra: readonly string[] = []) => tinyTrain(save, { epochs: 1 }, extra);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rnnlm-safety-"));
