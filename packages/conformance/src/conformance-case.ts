@@ -89,13 +89,21 @@ function float64(dir: string, tensors: Record<string, SafetensorsTensor>, name: 
   return t.data;
 }
 
+/** The JSON file of a case or run folder, with the model, training options and window shape it names. */
+function readCaseJson(dir: string, file: string) {
+  const json = JSON.parse(readFileSync(join(dir, file), "utf8")) as Record<string, unknown>;
+  return {
+    json,
+    spec: parseModelSpec(json.spec),
+    training: parseTrainingOptions(json.training),
+    steps: positiveInt(dir, json, "steps"),
+    batchSize: positiveInt(dir, json, "batch"),
+  };
+}
+
 /** Reads one case folder (`case.json`, `weights.safetensors`, `state.safetensors`, `expected.safetensors`). */
 export function loadConformanceCase(dir: string): ConformanceCase {
-  const json = JSON.parse(readFileSync(join(dir, "case.json"), "utf8")) as Record<string, unknown>;
-  const spec = parseModelSpec(json.spec);
-  const training = parseTrainingOptions(json.training);
-  const steps = positiveInt(dir, json, "steps");
-  const batchSize = positiveInt(dir, json, "batch");
+  const { json, spec, training, steps, batchSize } = readCaseJson(dir, "case.json");
   const trainSteps = positiveInt(dir, json, "trainSteps");
   const x = Int32Array.from(numbers(dir, json.x, "x"));
   const y = Int32Array.from(numbers(dir, json.y, "y"));
@@ -194,11 +202,7 @@ function float32Weights(dir: string, spec: ModelSpec): Weights {
 
 /** Reads one training-run folder. */
 export function loadTrainingRunCase(dir: string): TrainingRunCase {
-  const json = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as Record<string, unknown>;
-  const spec = parseModelSpec(json.spec);
-  const training = parseTrainingOptions(json.training);
-  const steps = positiveInt(dir, json, "steps");
-  const batchSize = positiveInt(dir, json, "batch");
+  const { json, spec, training, steps, batchSize } = readCaseJson(dir, "run.json");
   if (!Array.isArray(json.windows) || json.windows.length === 0) fail(dir, '"windows" must be a non-empty list');
   const windows = (json.windows as Array<Record<string, unknown>>).map((w, k) => {
     const x = Int32Array.from(numbers(dir, w.x, `windows[${k}].x`));
