@@ -104,6 +104,25 @@ function writeTable() {
   writeAtomic(join(resultsDir, "reproduce.md"), markdown);
 }
 
+/** A trainer.json history as the JSON records it, one row per epoch. */
+function historyRows(history) {
+  return history.map((r) => ({
+    epoch: r.epoch,
+    lr: r.learningRate,
+    trainPerplexity: r.trainPerplexity,
+    validPerplexity: r.validPerplexity,
+    seconds: r.seconds,
+    tokensPerSecond: r.tokensPerSecond,
+  }));
+}
+
+/** Seconds spent training over all epochs, and the tokens/s over them. */
+function trainingTotals(history) {
+  const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
+  const tokens = history.reduce((s, r) => s + r.tokensPerSecond * r.seconds, 0);
+  return { trainSeconds, tokensPerSecond: tokens / trainSeconds };
+}
+
 /** The per-epoch history of an unfinished run folder, and the projected total time. */
 function snapshot() {
   const preset = values.preset;
@@ -111,8 +130,7 @@ function snapshot() {
   const trainer = JSON.parse(readFileSync(join(dir, "last", "trainer.json"), "utf8"));
   const planned = JSON.parse(readFileSync(resolve(here, "../presets", `${preset}.json`), "utf8")).epochs;
   const history = trainer.history;
-  const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
-  const tokens = history.reduce((s, r) => s + r.tokensPerSecond * r.seconds, 0);
+  const { trainSeconds, tokensPerSecond } = trainingTotals(history);
   const result = {
     bench: "reproduce",
     date: new Date().toISOString(),
@@ -124,16 +142,9 @@ function snapshot() {
     published: PUBLISHED[preset],
     epochsPlanned: planned,
     trainSeconds,
-    tokensPerSecond: tokens / trainSeconds,
+    tokensPerSecond,
     projectedTotalSeconds: (trainSeconds / history.length) * planned,
-    history: history.map((r) => ({
-      epoch: r.epoch,
-      lr: r.learningRate,
-      trainPerplexity: r.trainPerplexity,
-      validPerplexity: r.validPerplexity,
-      seconds: r.seconds,
-      tokensPerSecond: r.tokensPerSecond,
-    })),
+    history: historyRows(history),
   };
   const tag = `${preset}-${values.backend.replace(/[^a-z0-9]+/gi, "-")}-in-progress`;
   mkdirSync(resultsDir, { recursive: true });
@@ -281,25 +292,17 @@ if (sliceSeconds !== null) {
   const ppl = (block, split) => Number(new RegExp(`\\| ${split} ppl ([\\d.]+)`).exec(block)?.[1] ?? Number.NaN);
   const [best, last] = blocks.map((block) => ({ valid: ppl(block, "valid"), test: ppl(block, "test") }));
   const history = trainer.history;
-  const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
-  const tokens = history.reduce((s, r) => s + r.tokensPerSecond * r.seconds, 0);
+  const { trainSeconds, tokensPerSecond } = trainingTotals(history);
   Object.assign(result, {
     mode: "full",
     epochs: history.length,
     trainSeconds,
-    tokensPerSecond: tokens / trainSeconds,
+    tokensPerSecond,
     best,
     last,
     bestEpoch: history.reduce((b, r) => (r.validPerplexity !== null && r.validPerplexity < b.validPerplexity ? r : b))
       .epoch,
-    history: history.map((r) => ({
-      epoch: r.epoch,
-      lr: r.learningRate,
-      trainPerplexity: r.trainPerplexity,
-      validPerplexity: r.validPerplexity,
-      seconds: r.seconds,
-      tokensPerSecond: r.tokensPerSecond,
-    })),
+    history: historyRows(history),
   });
 }
 
