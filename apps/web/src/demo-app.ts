@@ -168,14 +168,16 @@ export class DemoApp {
     const generator = new TextGenerator(model.loaded.model, model.codec, { onWarning: (m) => notes.push(m) });
     const separator = model.codec.separator;
     el.outputPrefix.textContent = model.codec.tokenize(request.prefix).join(separator);
-    el.outputGenerated.textContent = "";
+    // One text node that grows: `textContent +=` would copy the whole output on every token.
+    const generatedText = document.createTextNode("");
+    el.outputGenerated.replaceChildren(generatedText);
     el.output.dataset.state = "running";
     el.stats.textContent = "";
     this.running = new AbortController();
     this.setBusy(true);
     try {
       const stats = await runGeneration(generator, request, this.running.signal, (token) => {
-        el.outputGenerated.textContent += separator + token;
+        generatedText.appendData(separator + token);
       });
       el.output.dataset.state = stats.stopped ? "stopped" : "done";
       const how = request.sampling.greedy ? "greedy" : "sampled";

@@ -1,7 +1,7 @@
 import { type SamplingOptions, SpecError, validateSampling } from "@rnnlm/core";
 
 /** Longest generation the page allows in one go. */
-export const MAX_LENGTH = 5000;
+export const MAX_LENGTH = 50_000;
 
 /** What the user asked the page to generate. */
 export interface GenerationRequest {

@@ -32,7 +32,7 @@ describe("parseGenerationRequest", () => {
 
   it.each([
     [{ prefix: "  " }, /prefix is empty/],
-    [{ length: "0" }, /length must be a whole number from 1 to 5000/],
+    [{ length: "0" }, /length must be a whole number from 1 to 50000/],
     [{ length: "2.5" }, /length must be a whole number/],
     [{ length: "abc" }, /length must be a number/],
     [{ temperature: "0" }, /temperature must be a positive number/],
