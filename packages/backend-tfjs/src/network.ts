@@ -22,6 +22,11 @@ export interface NetworkInput {
   readonly masks: DropoutMasks | null;
   /** Keep what backward needs. */
   readonly record: boolean;
+  /**
+   * The decoder weight already transposed to (H, V), when the caller keeps one: transposing
+   * a 10k-word decoder costs more than the rest of a generation step.
+   */
+  readonly decoderT?: tf.Tensor;
 }
 
 export interface NetworkRun {
@@ -114,7 +119,8 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
   const top = x;
   const decoderName = spec.tied ? "encoder.weight" : "decoder.weight";
   const decW = param(params, decoderName);
-  const logits = tf.fused.matMul({ a: top, b: tf.transpose(decW), bias: param(params, "decoder.bias") });
+  const decT = input.decoderT ?? tf.transpose(decW);
+  const logits = tf.fused.matMul({ a: top, b: decT, bias: param(params, "decoder.bias") });
   const h = tf.stack(runs.map((r) => r.h));
   const c = hasCellState(spec.cell) ? tf.stack(runs.map((r) => r.c as tf.Tensor)) : null;
   if (input.targets === null) return { logits, loss: null, h, c, backward: null };

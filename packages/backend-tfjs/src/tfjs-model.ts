@@ -30,6 +30,12 @@ export class TfjsModel implements Model {
   protected readonly device: LoadedDevice;
   protected params: Map<string, tf.Tensor> = new Map();
   private disposed = false;
+  /**
+   * The decoder weight transposed, and the parameter tensor it was made from. tfjs tensors are
+   * immutable and every weight change (a training step, setWeights) stores new tensors, so a
+   * different source tensor means the copy is stale.
+   */
+  private decoderT: { readonly source: tf.Tensor; readonly transposed: tf.Tensor } | null = null;
 
   constructor(spec: ModelSpec, device: LoadedDevice, weights: Weights) {
     this.spec = spec;
@@ -51,6 +57,17 @@ export class TfjsModel implements Model {
     for (const name of parameterNames(this.spec)) next.set(name, toInternal(name, weights[name]));
     for (const t of this.params.values()) t.dispose();
     this.params = next;
+  }
+
+  /** The current decoder weight transposed to (H, V), made once per weight change. */
+  private transposedDecoder(): tf.Tensor {
+    const source = this.params.get(this.spec.tied ? "encoder.weight" : "decoder.weight");
+    if (source === undefined) throw new Error("internal: decoder weight missing");
+    if (this.decoderT?.source !== source) {
+      this.decoderT?.transposed.dispose();
+      this.decoderT = { source, transposed: tf.keep(tf.transpose(source)) };
+    }
+    return this.decoderT.transposed;
   }
 
   beginState(batch: number, init?: StateInit): RecurrentState {
@@ -81,6 +98,7 @@ export class TfjsModel implements Model {
     checkForwardInput(this.spec, input);
     if (input.steps === 0) return emptyForward(this.spec, state, input.batch);
     const st = this.stateTensors(state, input.batch);
+    const decoderT = this.transposedDecoder();
     try {
       const out = tf.tidy(() => {
         const run = runNetwork(this.spec, this.params, {
@@ -92,6 +110,7 @@ export class TfjsModel implements Model {
           c: st.c,
           masks: null,
           record: false,
+          decoderT,
         });
         return run.c === null ? { logits: run.logits, h: run.h } : { logits: run.logits, h: run.h, c: run.c };
       });
@@ -124,6 +143,8 @@ export class TfjsModel implements Model {
     if (this.disposed) return;
     for (const t of this.params.values()) t.dispose();
     this.params.clear();
+    this.decoderT?.transposed.dispose();
+    this.decoderT = null;
     this.disposed = true;
   }
 }
