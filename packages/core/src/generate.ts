@@ -103,6 +103,9 @@ export interface TextGeneratorOptions {
 /** Longest run of steps {@link TextGenerator.feed} gives the model in one forward pass. */
 export const FEED_CHUNK_STEPS = 256;
 
+/** Most tokens one {@link Model.greedySteps} call chooses: streamed text arrives in bursts at most this long. */
+export const GREEDY_CHUNK_STEPS = 64;
+
 export class TextGenerator {
   private state: RecurrentState;
   private lastLogits: Float32Array | null = null;
@@ -195,11 +198,36 @@ export class TextGenerator {
     const ids = this.encode(prefix);
     if (ids.length === 0) throw new SpecError("the prefix is empty after tokenisation: give at least one token");
     await this.feed(ids);
+    if (options.greedy && this.model.greedySteps !== undefined && length > 0) {
+      yield* this.streamGreedySteps(length);
+      return;
+    }
     const rng = new SeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
     for (let i = 0; i < length; i++) {
       const id = this.choose(options, rng);
       yield this.codec.tokenOf(id);
       if (i + 1 < length) await this.feed([id]);
+    }
+  }
+
+  /**
+   * Greedy `stream` through the model's multi-step path: the same tokens, state and last logits
+   * as choosing and feeding one token at a time (the last token is chosen, not fed).
+   */
+  private async *streamGreedySteps(length: number): AsyncGenerator<string> {
+    const greedySteps = this.model.greedySteps?.bind(this.model);
+    if (greedySteps === undefined) throw new Error("internal: the model has no greedySteps");
+    let last = argmax(this.nextLogits());
+    yield this.codec.tokenOf(last);
+    for (let done = 1; done < length; ) {
+      const count = Math.min(GREEDY_CHUNK_STEPS, length - done);
+      const run = await greedySteps(last, count, this.state);
+      disposeState(this.state);
+      this.state = run.state;
+      this.lastLogits = run.logits;
+      for (const id of run.ids) yield this.codec.tokenOf(id);
+      last = run.ids[count - 1];
+      done += count;
     }
   }
 

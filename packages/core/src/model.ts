@@ -30,6 +30,16 @@ export interface ForwardResult {
   readonly state: RecurrentState;
 }
 
+/** What {@link Model.greedySteps} returns. */
+export interface GreedyStepsResult {
+  /** The token chosen after each step: `ids[i]` is the argmax (the first on ties) of step i's logits. */
+  readonly ids: Int32Array;
+  /** The state after the last step (`first` and `ids[0 … count − 2]` fed). */
+  readonly state: RecurrentState;
+  /** The last step's logits (vocab), whose argmax is the last of `ids`. */
+  readonly logits: Float32Array;
+}
+
 /**
  * An inference model: every backend implements this. Calls never dispose their inputs:
  * the caller disposes states and logits it no longer needs ({@link disposeState}).
@@ -42,6 +52,13 @@ export interface Model {
   beginState(batch: number, init?: StateInit): RecurrentState;
   /** Runs the recurrence over all steps (no dropout). */
   forward(input: TimeMajorIds, state: RecurrentState): Promise<ForwardResult>;
+  /**
+   * Optional, batch 1: `count` greedy steps in one call. Feeds `first`, then each chosen token
+   * in turn, exactly as `count` one-step `forward` calls with an argmax after each would.
+   * Backends implement it where a call costs more than a step (ONNX Runtime); core's
+   * {@link TextGenerator} uses it for greedy generation when it is there.
+   */
+  greedySteps?(first: number, count: number, state: RecurrentState): Promise<GreedyStepsResult>;
   /** Canonical weights (both keys when tied). */
   getWeights(): Promise<Weights>;
   setWeights(weights: Weights): Promise<void>;

@@ -3,6 +3,9 @@ import {
   argmax,
   drawFrom,
   FEED_CHUNK_STEPS,
+  GREEDY_CHUNK_STEPS,
+  type GreedyStepsResult,
+  type RecurrentState,
   SeededRandom,
   samplingDistribution,
   softmax,
@@ -133,5 +136,68 @@ describe("a long prefix", () => {
     const last = codec.idOf(prefix.at(-1) as string);
     expect(Array.from(generator.nextLogits())).toEqual(Array.from(model.table.subarray(last * 4, last * 4 + 4)));
     generator.dispose();
+  });
+});
+
+describe("greedy generation through a model's greedySteps", () => {
+  /** A bigram model with a random table (so greedy paths wander) and a greedySteps over its own forward. */
+  function randomBigram(withSteps: boolean) {
+    const model = new BigramModel(4);
+    const rng = new SeededRandom(11);
+    for (let i = 0; i < model.table.length; i++) model.table[i] = rng.normal();
+    const counts: number[] = [];
+    if (withSteps) {
+      const m = model as BigramModel & {
+        greedySteps?: (first: number, count: number, state: RecurrentState) => Promise<GreedyStepsResult>;
+      };
+      m.greedySteps = async (first, count, state) => {
+        counts.push(count);
+        const ids = new Int32Array(count);
+        let s = state;
+        let logits = new Float32Array(0);
+        let next = first;
+        for (let i = 0; i < count; i++) {
+          const out = await model.forward({ ids: Int32Array.of(next), steps: 1, batch: 1 }, s);
+          s = out.state;
+          logits = out.logits.dataSync().slice();
+          next = argmax(logits);
+          ids[i] = next;
+        }
+        return { ids, state: s, logits };
+      };
+    }
+    return { model, counts };
+  }
+
+  for (const length of [0, 1, 2, GREEDY_CHUNK_STEPS, GREEDY_CHUNK_STEPS + 1, 2 * GREEDY_CHUNK_STEPS + 5]) {
+    it(`gives the one-token-at-a-time text, state and last logits (length ${length})`, async () => {
+      const plain = randomBigram(false);
+      const fast = randomBigram(true);
+      const a = new TextGenerator(plain.model, codec);
+      const b = new TextGenerator(fast.model, codec);
+      const expected = await a.generate("ab", length);
+      expect(await b.generate("ab", length)).toBe(expected);
+      expect(new Set(expected.slice(2)).size).toBeGreaterThanOrEqual(Math.min(length, 2));
+      // Every token after the first comes from greedySteps, in runs of at most GREEDY_CHUNK_STEPS.
+      const runs = Math.ceil(Math.max(0, length - 1) / GREEDY_CHUNK_STEPS);
+      expect(fast.counts).toHaveLength(runs);
+      expect(fast.counts.reduce((x, y) => x + y, 0)).toBe(Math.max(0, length - 1));
+      if (length > 0) {
+        expect(Array.from(b.nextLogits())).toEqual(Array.from(a.nextLogits()));
+        // The state counts the tokens fed: the prefix and every token but the last.
+        const fed = (g: TextGenerator) => (g as unknown as { state: RecurrentState }).state.h.dataSync()[0];
+        expect(fed(b)).toBe(fed(a));
+        expect(fed(b)).toBe(2 + length - 1);
+      }
+    });
+  }
+
+  it("is not used for sampling, whose draws stay as before for a seed", async () => {
+    const plain = randomBigram(false);
+    const fast = randomBigram(true);
+    const options = { temperature: 0.9, seed: 5 };
+    const expected = await new TextGenerator(plain.model, codec).generate("ab", 40, options);
+    expect(await new TextGenerator(fast.model, codec).generate("ab", 40, options)).toBe(expected);
+    expect(fast.counts).toEqual([]);
   });
 });
