@@ -56,6 +56,17 @@ export function argmax(values: ArrayLike<number>): number {
 export function samplingDistribution(logits: ArrayLike<number>, options: SamplingOptions): Float64Array {
   validateSampling(options);
   const p = softmax(logits, options.temperature ?? 1);
+  const cut = (options.topK !== undefined && options.topK > 0) || (options.topP !== undefined && options.topP < 1);
+  if (!cut) {
+    // Nothing cut: the same renormalisation as below (the sum taken from the largest
+    // probability down, so every draw stays bit for bit what it was) without sorting indices,
+    // which at 10k words cost more than the model's step.
+    const values = Float64Array.from(p).sort();
+    let sum = 0;
+    for (let i = values.length - 1; i >= 0; i--) sum += values[i];
+    for (let i = 0; i < p.length; i++) p[i] /= sum;
+    return p;
+  }
   const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
   let keep = order.length;
   if (options.topK !== undefined && options.topK > 0) keep = Math.min(keep, options.topK);

@@ -67,6 +67,35 @@ describe("sampling distributions", () => {
     });
   });
 
+  it("without top-k/top-p renormalises exactly as the sorted-index path did (same draws for a seed)", () => {
+    // The earlier implementation, kept as the oracle: sort indices by probability, sum from the top.
+    const sortedIndexPath = (logits: ArrayLike<number>, temperature: number): Float64Array => {
+      const p = softmax(logits, temperature);
+      const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a] || a - b);
+      let sum = 0;
+      for (const i of order) sum += p[i];
+      const out = new Float64Array(p.length);
+      for (const i of order) out[i] = p[i] / sum;
+      return out;
+    };
+    const rng = new SeededRandom(3);
+    let differsFromSoftmax = 0;
+    for (const [size, temperature] of [
+      [10_000, 0.8],
+      [1000, 1],
+      [50, 0.3],
+      [3, 2],
+    ] as const) {
+      const logits = Float32Array.from({ length: size }, () => 4 * rng.normal());
+      const got = samplingDistribution(logits, { temperature });
+      expect(Array.from(got)).toEqual(Array.from(sortedIndexPath(logits, temperature)));
+      const plain = softmax(logits, temperature);
+      differsFromSoftmax += got.filter((v, i) => v !== plain[i]).length;
+    }
+    // The renormalisation is not a no-op in float64: skipping it would change some draws.
+    expect(differsFromSoftmax).toBeGreaterThan(0);
+  });
+
   it("rejects invalid options with a message naming them", () => {
     expect(() => samplingDistribution([0, 1], { temperature: 0 })).toThrow(/temperature/);
     expect(() => samplingDistribution([0, 1], { topP: 1.5 })).toThrow(/topP/);
