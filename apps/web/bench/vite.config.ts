@@ -1,4 +1,4 @@
-// Builds the bench page (bench/dist): the app's configuration plus tfjs's WASM files under tfjs/.
+// Builds the bench pages (bench/dist): the app's configuration plus tfjs's WASM files under tfjs/.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -30,5 +30,11 @@ export default mergeConfig(appConfig, {
   root: BENCH_DIR,
   plugins: [tfjsWasmFiles()],
   // Unminified: minifying breaks the pthread worker tfjs-backend-wasm builds from a stringified function.
-  build: { outDir: join(BENCH_DIR, "dist"), emptyOutDir: true, minify: false },
+  build: {
+    outDir: join(BENCH_DIR, "dist"),
+    emptyOutDir: true,
+    minify: false,
+    // Two pages: training (index.html) and generation (generation.html).
+    rollupOptions: { input: [join(BENCH_DIR, "index.html"), join(BENCH_DIR, "generation.html")] },
+  },
 });
