@@ -12,6 +12,7 @@ import {
 import { describe, expect, it } from "vitest";
 import * as browserEntry from "../src/browser.js";
 import { exportModel, type OnnxRuntime, onnxBackend, readOnnxModel } from "../src/index.js";
+import { isMissingPackage, ORT_VERSION } from "../src/runtime/missing-package.js";
 import { caseWeights } from "./model-cases.js";
 
 const src = join(dirname(fileURLToPath(import.meta.url)), "..", "src");
@@ -140,5 +141,23 @@ describe("OnnxModel", () => {
     expect(back.weights).toEqual(caseWeights(spec, 2));
     expect(back.metadata).toEqual({ from: "live" });
     model.dispose();
+  });
+});
+
+describe("the ONNX Runtime peers", () => {
+  it("are named in the missing-package errors at the version package.json declares", async () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      peerDependencies: Record<string, string>;
+    };
+    expect(manifest.peerDependencies).toEqual({ "onnxruntime-node": ORT_VERSION, "onnxruntime-web": ORT_VERSION });
+    let missing: unknown;
+    try {
+      await import(/* @vite-ignore */ `${"rnnlm-no-such"}-package`);
+    } catch (error) {
+      missing = error;
+    }
+    expect(isMissingPackage(missing, "rnnlm-no-such-package")).toBe(true);
+    expect(isMissingPackage(missing, "onnxruntime-node")).toBe(false);
+    expect(isMissingPackage(new Error("libonnxruntime.so: cannot open shared object"), "onnxruntime-node")).toBe(false);
   });
 });

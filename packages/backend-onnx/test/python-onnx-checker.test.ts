@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseModelSpec } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
+import { buildGreedyModel } from "../src/format/greedy-graph.js";
 import { exportOnnx } from "../src/index.js";
 import { caseWeights, modelCases } from "./model-cases.js";
 
@@ -38,7 +39,7 @@ if ("reason" in found) {
 }
 
 describe("onnx.checker.check_model(full_check=True)", () => {
-  it.runIf("python" in found || required)("accepts every exported model", async () => {
+  it.runIf("python" in found || required)("accepts every exported model and its greedy Loop model", async () => {
     if ("reason" in found) throw new Error(`RNNLM_REQUIRE_TOOLS=1 but ${found.reason}`);
     const dir = await mkdtemp(join(tmpdir(), "rnnlm-onnx-check-"));
     try {
@@ -57,6 +58,10 @@ describe("onnx.checker.check_model(full_check=True)", () => {
           exportOnnx(spec, caseWeights(spec, i), { codec: { tokens: ["a"] }, metadata: { k: "v" } }),
         );
         paths.push(path);
+        // The greedy-generation Loop model built at load time (never written to files) passes too.
+        const greedyPath = join(dir, `case-${i}-greedy.onnx`);
+        await writeFile(greedyPath, buildGreedyModel(spec, caseWeights(spec, i)));
+        paths.push(greedyPath);
       }
       const out = execFileSync(found.python, ["-c", CHECK, ...paths], { encoding: "utf8" });
       expect(out.split("\n").filter((l) => l.startsWith("ok "))).toHaveLength(paths.length);

@@ -95,6 +95,18 @@ describe("@rnnlm/backend-tfjs", () => {
   });
 });
 
+describe("@rnnlm/backend-onnx", () => {
+  it("declares both ONNX Runtimes as optional peers and ships no protobuf runtime", () => {
+    const manifest = reports.get("@rnnlm/backend-onnx")?.contents.manifest ?? {};
+    expect(manifest.peerDependencies).toEqual({ "onnxruntime-node": "1.30.0", "onnxruntime-web": "1.30.0" });
+    expect(manifest.peerDependenciesMeta).toEqual({
+      "onnxruntime-node": { optional: true },
+      "onnxruntime-web": { optional: true },
+    });
+    expect(Object.keys((manifest.dependencies ?? {}) as Record<string, string>)).toEqual(["@rnnlm/core"]);
+  });
+});
+
 describe("version constants in the sources", () => {
   it("match each package.json version (pnpm version keeps them in step)", async () => {
     const { runCommand } = await import("../src/run-command.js");

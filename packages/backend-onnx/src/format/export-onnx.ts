@@ -44,11 +44,7 @@ export function exportOnnx(spec: ModelSpec, weights: Weights, options: ExportOnn
     graph: buildOnnxGraph(parsed, weights),
     metadataProps: metadataProps(parsed, options.codec, options.metadata),
   });
-  const encoded = onnx.ModelProto.encode(model).finish();
-  // protobufjs hands out a Node Buffer (maybe a slice of a shared pool) in Node: copy into a plain array.
-  const bytes = new Uint8Array(encoded.length);
-  bytes.set(encoded);
-  return bytes;
+  return onnx.ModelProto.encode(model).finish();
 }
 
 /** Exports a live model of any backend (its `getWeights()`). */

@@ -55,7 +55,7 @@ export function int32Initializer(
   return { name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT32, int32Data: [...values] };
 }
 
-/** protobufjs hands int64 fields out as numbers or `Long`s. */
+/** An int64 field's value: a number from the decoder, or a `Long` from protobufjs-made objects. */
 export function int64ToNumber(value: number | { toNumber(): number } | null | undefined): number {
   if (value === null || value === undefined) return 0;
   return typeof value === "number" ? value : value.toNumber();
@@ -86,7 +86,7 @@ export function readFloatInitializer(tensor: OnnxTypes.ITensorProto, expected: r
       throw new OnnxFileError(`initializer "${name}" holds ${raw.length} bytes, its shape needs ${count * 4}`);
     }
     if (LITTLE_ENDIAN) {
-      const copy = new Uint8Array(raw.byteLength); // a copy: protobufjs may hand out a view (Node Buffer)
+      const copy = new Uint8Array(raw.byteLength); // a copy: the decoder hands out a view into the file's bytes
       copy.set(raw);
       return new Float32Array(copy.buffer);
     }

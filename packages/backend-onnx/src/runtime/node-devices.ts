@@ -7,6 +7,7 @@ import type { DeviceLoader } from "./onnx-backend.js";
 import { OnnxRuntime } from "./onnx-runtime.js";
 import { OrtEngine } from "./ort-engine.js";
 import type { OrtModule, OrtSessionOptions } from "./ort-types.js";
+import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import { probeRuntime } from "./probe-runtime.js";
 
 async function loadOrtNode(): Promise<OrtModule> {
@@ -17,6 +18,12 @@ async function loadOrtNode(): Promise<OrtModule> {
     if (process.env.RNNLM_DEBUG !== "1") ort.env.logLevel = "error";
     return ort;
   } catch (error) {
+    if (isMissingPackage(error, "onnxruntime-node")) {
+      throw new BackendUnavailableError(
+        `onnx:cpu and onnx:cuda need the package onnxruntime-node, which is not installed: npm install onnxruntime-node@${ORT_VERSION} (or use onnx:wasm with onnxruntime-web)`,
+        { cause: error },
+      );
+    }
     throw new BackendUnavailableError(
       `onnxruntime-node could not be loaded (${(error as Error).message}); it ships binaries for Linux, macOS and Windows on x64/arm64. Reinstall it, or use onnx:wasm`,
       { cause: error },

@@ -3,6 +3,7 @@ import type { DeviceLoader } from "./onnx-backend.js";
 import { OnnxRuntime } from "./onnx-runtime.js";
 import { OrtEngine } from "./ort-engine.js";
 import type { OrtModule } from "./ort-types.js";
+import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import { probeRuntime } from "./probe-runtime.js";
 
 /** Settings for ONNX Runtime Web, applied before its WebAssembly is first loaded. */
@@ -36,8 +37,14 @@ async function loadOrtWeb(options: BackendInitOptions): Promise<OrtModule> {
   try {
     ort = await import("onnxruntime-web");
   } catch (error) {
+    if (isMissingPackage(error, "onnxruntime-web")) {
+      throw new BackendUnavailableError(
+        `onnx:wasm and onnx:webgpu need the package onnxruntime-web, which is not installed: npm install onnxruntime-web@${ORT_VERSION}`,
+        { cause: error },
+      );
+    }
     throw new BackendUnavailableError(
-      `onnxruntime-web could not be imported (${(error as Error).message}); install it next to @rnnlm/backend-onnx`,
+      `onnxruntime-web could not be imported (${(error as Error).message}); reinstall it (npm install onnxruntime-web@${ORT_VERSION})`,
       { cause: error },
     );
   }
