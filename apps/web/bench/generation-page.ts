@@ -4,7 +4,7 @@
 // sampled (temperature 0.8), and one `forward` per token (the per-call path) for comparison.
 import { onnxBackend } from "@rnnlm/backend-onnx/browser";
 import { argmax, disposeState, type Model, parseModelSpec, type TokenCodec, TextGenerator } from "@rnnlm/core";
-import { setUpOnnxRuntimeWeb } from "../src/ort-web-setup.js";
+import { GENERATION_THREADS, setUpOnnxRuntimeWeb, wasmThreads } from "../src/ort-web-setup.js";
 
 /** V8 takes ORT Web's wasm to full speed only after several thousand tokens: warm first. */
 const WARM_UP_MS = 2000;
@@ -88,10 +88,11 @@ async function forwardLoop(model: Model, tokens: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  // ?threads=N overrides the app's choice: ORT Web fixes its thread count once per page.
-  const asked = Number(new URLSearchParams(location.search).get("threads") ?? Number.NaN);
-  const threads = Number.isInteger(asked) && asked > 0 ? asked : setUpOnnxRuntimeWeb().threads;
+  // ?threads=N (or max: the training worker's count) overrides the app's generation threads;
+  // ORT Web fixes its thread count once per page.
   setUpOnnxRuntimeWeb();
+  const asked = new URLSearchParams(location.search).get("threads");
+  const threads = asked === "max" ? wasmThreads() : asked === null ? GENERATION_THREADS : Number(asked);
   const runtime = await onnxBackend.init("wasm", { threads });
   const rows = [];
   for (const { key, name, spec } of models) {

@@ -34,8 +34,8 @@ it("measures generation tokens/s in Chromium on onnx:wasm", async () => {
   });
   try {
     const runs: unknown[] = [];
-    // The app's thread choice, then one thread (ORT Web fixes its threads once per page).
-    for (const query of ["", "?threads=1"]) {
+    // The app's generation threads, then the training worker's (ORT Web fixes its threads once per page).
+    for (const query of ["", "?threads=max"]) {
       const page = await context.newPage();
       const log: string[] = [];
       page.on("console", (message) => log.push(`${message.type()}: ${message.text()}`));

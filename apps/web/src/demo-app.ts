@@ -4,6 +4,7 @@ import { runGeneration } from "./generation-run.js";
 import { type LanguageModel, loadLanguageModel } from "./language-model.js";
 import { summarizeModel } from "./model-summary.js";
 import type { PageElements } from "./page-elements.js";
+import { GENERATION_THREADS } from "./ort-web-setup.js";
 import { hasWebGpu, isWebDevice, loadRuntime, type WebDevice } from "./runtime-choice.js";
 import { SHIPPED_MODELS, type ShippedModel, shippedModelUrl } from "./shipped-models.js";
 
@@ -209,7 +210,7 @@ export class DemoApp {
 
   private renderRuntime(model: LanguageModel | null): void {
     const isolation = globalThis.crossOriginIsolated
-      ? `Cross-origin isolated: yes, ${this.threads} WASM thread(s) requested`
+      ? `Cross-origin isolated: yes, training on up to ${this.threads} WASM thread(s), generation on ${GENERATION_THREADS}`
       : "Cross-origin isolated: no (serve with COOP/COEP headers for multi-threaded WASM), 1 WASM thread";
     this.el.runtime.textContent =
       model === null ? isolation : `Ran on ${model.runtime.id} — ${model.runtime.description}. ${isolation}.`;

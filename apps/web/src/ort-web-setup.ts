@@ -14,9 +14,20 @@ export function wasmThreads(): number {
   return Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
 }
 
-/** Points ONNX Runtime Web at the app's own copies of its files, before its first use. */
+/**
+ * WASM threads of the page's own ONNX Runtime, which only generates: a batch-1 step is a few
+ * matrix-vector products, too small to split. In Chromium on 2 cores the d2l LSTM-256 generated
+ * ~27,300 greedy tokens/s on 1 thread and ~12,700 on 2 (bench/results/web-generate.json).
+ */
+export const GENERATION_THREADS = 1;
+
+/**
+ * Points the page's ONNX Runtime Web at the app's own copies of its files, before its first use.
+ * `threads` is for training workers (each loads its own runtime); generation on the page runs on
+ * {@link GENERATION_THREADS}.
+ */
 export function setUpOnnxRuntimeWeb(): { wasmPaths: string; threads: number } {
   const settings = { wasmPaths: ortWasmUrl(), threads: wasmThreads() };
-  configureOnnxWeb({ wasmPaths: settings.wasmPaths, numThreads: settings.threads });
+  configureOnnxWeb({ wasmPaths: settings.wasmPaths, numThreads: GENERATION_THREADS });
   return settings;
 }
