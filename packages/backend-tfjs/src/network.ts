@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { cellFor } from "./cells/cell-for.js";
 import type { CellRun } from "./cells/fused-cell.js";
 import { Blocks } from "./blocks.js";
+import { type Derive, deriveEveryCall } from "./derived-tensors.js";
 import type { DropoutMasks } from "@rnnlm/core";
 
 /** Stored parameters keyed by canonical name (tied: no `decoder.weight`, it is `encoder.weight`). */
@@ -22,11 +23,8 @@ export interface NetworkInput {
   readonly masks: DropoutMasks | null;
   /** Keep what backward needs. */
   readonly record: boolean;
-  /**
-   * The decoder weight already transposed to (H, V), when the caller keeps one: transposing
-   * a 10k-word decoder costs more than the rest of a generation step.
-   */
-  readonly decoderT?: tf.Tensor;
+  /** Where parameter-only tensors come from (default: made every call; see derived-tensors.ts). */
+  readonly derive?: Derive;
 }
 
 export interface NetworkRun {
@@ -63,6 +61,7 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
   const layersOf = (s: tf.Tensor) => blocks.splitRows(tf.reshape(s, [L * batch, H]), L);
   const h0s = layersOf(input.h);
   const c0s = input.c === null ? null : layersOf(input.c);
+  const derive = input.derive ?? deriveEveryCall;
 
   // Layer inputs after dropout (what W_ih multiplies), kept for the weight gradients.
   const layerInputs: (tf.Tensor | null)[] = [];
@@ -74,7 +73,9 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
 
   for (let k = 0; k < L; k++) {
     const wihT = param(params, `rnn.weight_ih_l${k}`);
-    const bias = cell.inputBias(param(params, `rnn.bias_ih_l${k}`), param(params, `rnn.bias_hh_l${k}`));
+    const bih = param(params, `rnn.bias_ih_l${k}`);
+    const bhhK = param(params, `rnn.bias_hh_l${k}`);
+    const [bias] = derive(`l${k}.input_bias`, [bih, bhhK], () => [cell.inputBias(bih, bhhK)]);
     let xproj: tf.Tensor;
     if (k === 0 && oneHot) {
       // one-hot(x)·W_ihᵀ picks row x of W_ihᵀ; input dropout scales it by the mask entry at x.
@@ -107,6 +108,7 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
       steps,
       record,
       blocks,
+      derive: (key, sources, make) => derive(`l${k}.${key}`, sources, make),
     });
     runs.push(run);
     x = run.outputs;
@@ -119,7 +121,7 @@ export function runNetwork(spec: ModelSpec, params: ParameterTensors, input: Net
   const top = x;
   const decoderName = spec.tied ? "encoder.weight" : "decoder.weight";
   const decW = param(params, decoderName);
-  const decT = input.decoderT ?? tf.transpose(decW);
+  const [decT] = derive("decoder.weight_t", [decW], () => [tf.transpose(decW)]);
   const logits = tf.fused.matMul({ a: top, b: decT, bias: param(params, "decoder.bias") });
   const h = tf.stack(runs.map((r) => r.h));
   const c = hasCellState(spec.cell) ? tf.stack(runs.map((r) => r.c as tf.Tensor)) : null;

@@ -12,6 +12,7 @@ import {
 } from "@rnnlm/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { activate, type LoadedDevice } from "./devices.js";
+import { DerivedTensorCache } from "./derived-tensors.js";
 import { runNetwork } from "./network.js";
 import { toCanonical, toInternal } from "./parameter-layout.js";
 import { TfjsTensor, toTf } from "./tfjs-tensor.js";
@@ -31,11 +32,10 @@ export class TfjsModel implements Model {
   protected params: Map<string, tf.Tensor> = new Map();
   private disposed = false;
   /**
-   * The decoder weight transposed, and the parameter tensor it was made from. tfjs tensors are
-   * immutable and every weight change (a training step, setWeights) stores new tensors, so a
-   * different source tensor means the copy is stale.
+   * Parameter-only tensors (decoder transposed, folded biases, gate blocks) kept between
+   * forward calls: generation runs one step per call. Remade when the weights change.
    */
-  private decoderT: { readonly source: tf.Tensor; readonly transposed: tf.Tensor } | null = null;
+  private readonly derived = new DerivedTensorCache();
 
   constructor(spec: ModelSpec, device: LoadedDevice, weights: Weights) {
     this.spec = spec;
@@ -57,17 +57,6 @@ export class TfjsModel implements Model {
     for (const name of parameterNames(this.spec)) next.set(name, toInternal(name, weights[name]));
     for (const t of this.params.values()) t.dispose();
     this.params = next;
-  }
-
-  /** The current decoder weight transposed to (H, V), made once per weight change. */
-  private transposedDecoder(): tf.Tensor {
-    const source = this.params.get(this.spec.tied ? "encoder.weight" : "decoder.weight");
-    if (source === undefined) throw new Error("internal: decoder weight missing");
-    if (this.decoderT?.source !== source) {
-      this.decoderT?.transposed.dispose();
-      this.decoderT = { source, transposed: tf.keep(tf.transpose(source)) };
-    }
-    return this.decoderT.transposed;
   }
 
   beginState(batch: number, init?: StateInit): RecurrentState {
@@ -98,7 +87,6 @@ export class TfjsModel implements Model {
     checkForwardInput(this.spec, input);
     if (input.steps === 0) return emptyForward(this.spec, state, input.batch);
     const st = this.stateTensors(state, input.batch);
-    const decoderT = this.transposedDecoder();
     try {
       const out = tf.tidy(() => {
         const run = runNetwork(this.spec, this.params, {
@@ -110,7 +98,7 @@ export class TfjsModel implements Model {
           c: st.c,
           masks: null,
           record: false,
-          decoderT,
+          derive: this.derived.derive,
         });
         return run.c === null ? { logits: run.logits, h: run.h } : { logits: run.logits, h: run.h, c: run.c };
       });
@@ -143,8 +131,7 @@ export class TfjsModel implements Model {
     if (this.disposed) return;
     for (const t of this.params.values()) t.dispose();
     this.params.clear();
-    this.decoderT?.transposed.dispose();
-    this.decoderT = null;
+    this.derived.dispose();
     this.disposed = true;
   }
 }

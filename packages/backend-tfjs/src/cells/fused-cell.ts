@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Blocks } from "../blocks.js";
+import type { Derive } from "../derived-tensors.js";
 
 /** Gradients a cell hands back to its layer after backpropagating through all steps. */
 export interface CellGrads {
@@ -38,6 +39,8 @@ export interface CellInputs {
   /** Keep what backward needs. */
   readonly record: boolean;
   readonly blocks: Blocks;
+  /** Tensors made from parameters only (gate blocks of W_hhᵀ), kept between calls where the caller can. */
+  readonly derive: Derive;
 }
 
 /**

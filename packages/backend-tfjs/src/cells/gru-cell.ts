@@ -16,14 +16,14 @@ export const gruCell: FusedCell = {
     return tf.add(bih, tf.mul(bhh, tf.tensor1d(rz)));
   },
 
-  run({ xproj, h0, whhT, whh, bhh, steps, record, blocks }: CellInputs): CellRun {
+  run({ xproj, h0, whhT, whh, bhh, steps, record, blocks, derive }: CellInputs): CellRun {
     const H = (xproj.shape[1] ?? 0) / 3;
     const gates = [H, H, H];
     // Every gate gets its own input block and recurrent matmul, so a step never cuts a
     // tensor: the blocks are cut once, here, for all steps.
     const xs = blocks.grid(xproj, steps, gates);
-    const [Wr, Wz, Wn] = blocks.splitCols(whhT, gates);
-    const bhn = blocks.splitVector(bhh, [2 * H, H])[1];
+    const [Wr, Wz, Wn] = derive("whh_blocks", [whhT], () => blocks.splitCols(whhT, gates));
+    const [bhn] = derive("bhh_n", [bhh], () => [blocks.splitVector(bhh, [2 * H, H])[1]]);
     let h: tf.Tensor = h0;
     const rs: tf.Tensor[] = [];
     const zs: tf.Tensor[] = [];

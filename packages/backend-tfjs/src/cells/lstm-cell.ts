@@ -8,14 +8,14 @@ import type { CellGrads, CellInputs, CellRun, FusedCell } from "./fused-cell.js"
 export const lstmCell: FusedCell = {
   inputBias: (bih, bhh) => tf.add(bih, bhh),
 
-  run({ xproj, h0, c0, whhT, whh, steps, record, blocks }: CellInputs): CellRun {
+  run({ xproj, h0, c0, whhT, whh, steps, record, blocks, derive }: CellInputs): CellRun {
     if (c0 === null) throw new Error("LSTM needs a cell state");
     const H = (xproj.shape[1] ?? 0) / 4;
     const gates = [H, H, H, H];
     // Every gate gets its own input block and recurrent matmul, so a step never cuts a
     // tensor: the blocks are cut once, here, for all steps.
     const xs = blocks.grid(xproj, steps, gates);
-    const [Wi, Wf, Wg, Wo] = blocks.splitCols(whhT, gates);
+    const [Wi, Wf, Wg, Wo] = derive("whh_blocks", [whhT], () => blocks.splitCols(whhT, gates));
     let h: tf.Tensor = h0;
     let c: tf.Tensor = c0;
     const is: tf.Tensor[] = [];

@@ -4,10 +4,11 @@ import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";
 import { referenceForward, toFloat64 } from "./float64-reference.js";
 
-// The model keeps the decoder weight transposed between calls (generation would otherwise
-// transpose a 10k × H matrix per token). Every weight change must invalidate that copy: the
-// logits after a training step and after setWeights are checked against a float64
-// recomputation from the weights the model reports at that moment.
+// The model keeps tensors made from its parameters between calls (the decoder transposed, each
+// layer's folded input bias, the recurrent matrix cut into gate blocks): generation would
+// otherwise remake them every token. Every weight change must invalidate them: the logits after
+// training steps and after setWeights are checked against a float64 recomputation from the
+// weights the model reports at that moment.
 
 const V = 6;
 const H = 4;
@@ -39,7 +40,7 @@ const specs = [
 ];
 
 for (const device of ["cpu", "wasm"]) {
-  describe(`tfjs:${device}: the cached transposed decoder follows every weight change`, () => {
+  describe(`tfjs:${device}: tensors cached from the parameters follow every weight change`, () => {
     for (const spec of specs) {
       it(`${spec.cell}${spec.tied ? " tied" : ""}: forward, train steps, setWeights`, async () => {
         const runtime = await tfjsBackend.init(device);
