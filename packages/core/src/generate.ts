@@ -50,6 +50,42 @@ export function argmax(values: ArrayLike<number>): number {
 }
 
 /**
+ * `values` (non-negative, as probabilities are) in ascending order: an LSD radix sort on the
+ * IEEE-754 bits, which order non-negative doubles as unsigned integers do. At 10k values it
+ * takes a fraction of `Float64Array.prototype.sort`'s time, which dominated sampling.
+ */
+function sortNonNegative(values: Float64Array): Float64Array {
+  const n = values.length;
+  let keys = Float64Array.from(values);
+  let spare = new Float64Array(n);
+  let words = new Uint32Array(keys.buffer);
+  let spareWords = new Uint32Array(spare.buffer);
+  // Which 32-bit word holds the low half of a double: the first on little-endian machines.
+  const low = new Uint8Array(Float64Array.of(1).buffer)[0] === 0 ? 0 : 1;
+  const counts = new Uint32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const word = pass < 4 ? low : 1 - low;
+    const shift = (pass % 4) * 8;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(words[2 * i + word] >>> shift) & 0xff]++;
+    let total = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d];
+      counts[d] = total;
+      total += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const to = counts[(words[2 * i + word] >>> shift) & 0xff]++;
+      spareWords[2 * to] = words[2 * i];
+      spareWords[2 * to + 1] = words[2 * i + 1];
+    }
+    [keys, spare] = [spare, keys];
+    [words, spareWords] = [spareWords, words];
+  }
+  return keys;
+}
+
+/**
  * The distribution sampling draws from: softmax at `temperature`, cut to top-k, then to
  * the top-p nucleus, renormalised.
  */
@@ -61,7 +97,7 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
     // Nothing cut: the same renormalisation as below (the sum taken from the largest
     // probability down, so every draw stays bit for bit what it was) without sorting indices,
     // which at 10k words cost more than the model's step.
-    const values = Float64Array.from(p).sort();
+    const values = sortNonNegative(p);
     let sum = 0;
     for (let i = values.length - 1; i >= 0; i--) sum += values[i];
     for (let i = 0; i < p.length; i++) p[i] /= sum;
