@@ -81,7 +81,8 @@ export {
   trainLoop,
 } from "./train.js";
 
-// Checkpoints (folders on disk: `@rnnlm/core/node`).
+// Checkpoints: their contents and the bytes of their files (folders on disk: `@rnnlm/core/node`).
+export { type CheckpointFile, encodeCheckpoint } from "./checkpoint/encode-checkpoint.js";
 export {
   decodeSafetensors,
   encodeSafetensors,

@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -23,9 +23,11 @@ describe("@rnnlm/core entry points", () => {
         seen.add(file);
         for (const spec of await importsOf(file)) {
           expect(spec.startsWith("node:"), `${file} imports ${spec}`).toBe(false);
-          if (spec.startsWith("./")) {
-            expect(spec.startsWith("./node/"), `${file} imports ${spec}`).toBe(false);
-            queue.push(spec.slice(2).replace(/\.js$/, ".ts"));
+          if (spec.startsWith(".")) {
+            // Relative to the importing file, as a path under src/.
+            const target = posix.join(posix.dirname(file), spec).replace(/\.js$/, ".ts");
+            expect(target.startsWith("node/"), `${file} imports ${spec}`).toBe(false);
+            queue.push(target);
           }
         }
       }
