@@ -16,4 +16,5 @@ export type { OnnxModel } from "./runtime/onnx-model.js";
 export type { OnnxRuntime } from "./runtime/onnx-runtime.js";
 export { MAX_ONNX_BYTES, type OnnxModelContents, readOnnxMetadata, readOnnxModel } from "./format/read-onnx-model.js";
 export { configureOnnxWeb, type OnnxWebOptions } from "./runtime/web-devices.js";
-export type { OnnxTrainableModel, StepTiming } from "./train/onnx-trainable-model.js";
+export type { OnnxTrainableModel, OnnxTrainableModelOptions, StepTiming } from "./train/onnx-trainable-model.js";
+export type { TrainGraphMode } from "./train/train-graph.js";

@@ -15,6 +15,7 @@ export {
   inputSize,
   type ModelSpec,
   type ModelSpecInput,
+  modelSpecSchema,
   parseModelSpec,
 } from "./spec.js";
 export { parameterCount, type Weights, type WeightTensor } from "./weights.js";
@@ -64,13 +65,16 @@ export type { BatchSource, TimeMajorBatch, TokenBatch } from "./batch.js";
 export {
   type LrSchedule,
   type LrScheduleInput,
+  lrScheduleSchema,
   type OptimizerSpec,
   type OptimizerSpecInput,
+  optimizerSpecSchema,
   parseLrSchedule,
   parseTrainingOptions,
   type StepLrSchedule,
   type TrainingOptions,
   type TrainingOptionsInput,
+  trainingOptionsSchema,
 } from "./optimizer.js";
 export {
   type CheckpointReason,
