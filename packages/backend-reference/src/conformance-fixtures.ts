@@ -1,17 +1,14 @@
 import {
   type Cell,
-  canonicalWeightShapes,
   encodeSafetensors,
-  hasCellState,
-  initWeights,
   type ModelSpec,
-  parameterNames,
   parseModelSpec,
   parseTrainingOptions,
   type SafetensorsTensor,
   SeededRandom,
   type TrainingOptionsInput,
 } from "@rnnlm/core";
+import { canonicalWeightShapes, hasCellState, initWeights, parameterNames } from "@rnnlm/core/backend";
 import { ReferenceTrainableModel } from "./reference-trainable-model.js";
 import { buildTrainingRunFixtures } from "./training-run-fixtures.js";
 

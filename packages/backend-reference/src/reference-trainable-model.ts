@@ -1,13 +1,6 @@
 import {
-  canonicalWeightShapes,
-  checkLearningRate,
-  checkTrainingBatch,
-  drawDropoutMasks,
-  noDropout,
-  optimizerBufferLayout,
   type GradientResult,
   type LossResult,
-  parameterNames,
   type RandomState,
   type RecurrentState,
   SeededRandom,
@@ -15,9 +8,18 @@ import {
   type TrainableModel,
   type TrainingOptions,
   type TrainStepResult,
-  validateOptimizerState,
   type Weights,
 } from "@rnnlm/core";
+import {
+  canonicalWeightShapes,
+  checkLearningRate,
+  checkTrainingBatch,
+  drawDropoutMasks,
+  noDropout,
+  optimizerBufferLayout,
+  parameterNames,
+  validateOptimizerState,
+} from "@rnnlm/core/backend";
 import { backwardPass, lossOf } from "./backward.js";
 import { clipGradNorm } from "./clip-grad-norm.js";
 import { forwardPass } from "./forward.js";

@@ -1,8 +1,6 @@
 import {
-  canonicalWeightShapes,
   disposeState,
   encodeSafetensors,
-  initWeights,
   type ModelSpecInput,
   parseModelSpec,
   parseTrainingOptions,
@@ -11,6 +9,7 @@ import {
   type TimeMajorBatch,
   type TrainingOptionsInput,
 } from "@rnnlm/core";
+import { canonicalWeightShapes, initWeights } from "@rnnlm/core/backend";
 import { type FixtureFile, formatJson } from "./conformance-fixtures.js";
 import { ReferenceTrainableModel } from "./reference-trainable-model.js";
 

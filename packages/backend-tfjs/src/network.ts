@@ -1,10 +1,10 @@
 import type { ModelSpec } from "@rnnlm/core";
-import { hasCellState } from "@rnnlm/core";
+import { hasCellState } from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
 import { cellFor } from "./cells/cell-for.js";
 import type { CellRun } from "./cells/fused-cell.js";
 import { Blocks } from "./blocks.js";
-import type { DropoutMasks } from "@rnnlm/core";
+import type { DropoutMasks } from "@rnnlm/core/backend";
 
 /** Stored parameters keyed by canonical name (tied: no `decoder.weight`, it is `encoder.weight`). */
 export type ParameterTensors = ReadonlyMap<string, tf.Tensor>;

@@ -1,5 +1,4 @@
 import type {
-  DropoutMasks,
   GradientResult,
   LossResult,
   ModelSpec,
@@ -11,6 +10,8 @@ import type {
   TrainStepResult,
   Weights,
 } from "@rnnlm/core";
+import type { DropoutMasks } from "@rnnlm/core/backend";
+import { SeededRandom } from "@rnnlm/core";
 import {
   checkLearningRate,
   checkTrainingBatch,
@@ -19,11 +20,10 @@ import {
   hasDropout,
   optimizerBufferLayout,
   parameterNames,
-  SeededRandom,
   sizeOf,
   sumOfSquares,
   validateOptimizerState,
-} from "@rnnlm/core";
+} from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
 import { type NetworkRun, runNetwork } from "./network.js";

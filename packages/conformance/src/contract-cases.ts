@@ -2,11 +2,9 @@ import {
   type BackendRuntime,
   CheckpointError,
   disposeState,
-  HostTensor,
   type Model,
   ModelDisposedError,
   type ModelSpec,
-  optimizerBufferLayout,
   parseModelSpec,
   parseTrainingOptions,
   type RecurrentState,
@@ -18,6 +16,7 @@ import {
   type TrainingOptions,
   type Weights,
 } from "@rnnlm/core";
+import { HostTensor, optimizerBufferLayout } from "@rnnlm/core/backend";
 
 /** The error classes a contract case may expect, by the `name` they give their errors. */
 const ERROR_CLASSES = {

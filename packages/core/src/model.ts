@@ -56,7 +56,7 @@ export interface LossResult {
 }
 
 export interface GradientResult extends LossResult {
-  /** d loss / d parameter, keyed by {@link parameterNames} (tied: only `encoder.weight`). */
+  /** d loss / d parameter, keyed by `parameterNames(spec)` of `@rnnlm/core/backend` (tied: only `encoder.weight`). */
   readonly grads: Weights;
 }
 

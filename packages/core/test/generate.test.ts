@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  argmax,
-  drawFrom,
-  FEED_CHUNK_STEPS,
-  SeededRandom,
-  samplingDistribution,
-  softmax,
-  type TokenCodec,
-  TextGenerator,
-} from "../src/index.js";
+import { SeededRandom, type TokenCodec, TextGenerator } from "../src/index.js";
+import { argmax, drawFrom, FEED_CHUNK_STEPS, samplingDistribution, softmax } from "../src/backend.js";
 import { BigramModel } from "./bigram-model.js";
 
 const chars = ["<unk>", "a", "b", "c"];

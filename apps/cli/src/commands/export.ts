@@ -45,9 +45,9 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
   await checkOutputFile(target, "--onnx", force);
   const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
   const checkpoint = await loadCheckpoint(dir);
-  const { exportOnnxFile, isJsonObject } = await import("@rnnlm/backend-onnx");
+  const { exportOnnxFile } = await import("@rnnlm/backend-onnx");
   const codec = checkpoint.codec;
-  if (!isJsonObject(codec)) {
+  if (typeof codec !== "object" || codec === null || Array.isArray(codec)) {
     throw new UsageError(
       `the checkpoint ${dir} has no vocabulary (codec), so the ONNX file could not turn ids into text`,
       "save the checkpoint with its codec (saveCheckpoint(dir, { spec, weights, codec: codec.toJSON() })), or export one written by rnnlm train",

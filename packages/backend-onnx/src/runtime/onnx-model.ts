@@ -1,25 +1,27 @@
 import {
-  beginHostState,
-  checkForwardInput,
-  checkNotDisposed,
-  checkState,
-  emptyForward,
   type ForwardResult,
-  HostTensor,
-  hasCellState,
   type Model,
   type ModelSpec,
   type RecurrentState,
   RnnlmError,
   type StateInit,
-  sizeOf,
-  stateShape,
   type Tensor,
   type TimeMajorIds,
-  validateWeights,
   type Weights,
-  withTiedDecoder,
 } from "@rnnlm/core";
+import {
+  beginHostState,
+  checkForwardInput,
+  checkNotDisposed,
+  checkState,
+  emptyForward,
+  HostTensor,
+  hasCellState,
+  sizeOf,
+  stateShape,
+  validateWeights,
+  withTiedDecoder,
+} from "@rnnlm/core/backend";
 import { exportOnnx } from "../format/export-onnx.js";
 import { ONNX_IO } from "../format/onnx-io.js";
 import type { OrtEngine } from "./ort-engine.js";

@@ -1,12 +1,5 @@
-import {
-  canonicalWeightShapes,
-  gateCount,
-  hasCellState,
-  inputSize,
-  type ModelSpec,
-  parameterNames,
-  type TrainingOptions,
-} from "@rnnlm/core";
+import { gateCount, inputSize, type ModelSpec, type TrainingOptions } from "@rnnlm/core";
+import { canonicalWeightShapes, hasCellState, parameterNames } from "@rnnlm/core/backend";
 import { elmanLayerGraph } from "./elman-layer-graph.js";
 import { FLOAT, GraphBuilder, INT32, INT64, intAttr, stringAttr } from "./graph-builder.js";
 import { gruLayerGraph } from "./gru-layer-graph.js";

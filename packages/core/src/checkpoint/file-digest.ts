@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./sha256.js";
 
 /** Size and SHA-256 of one file of a checkpoint, as `config.json` records them. */
 export interface FileDigest {
@@ -7,6 +7,6 @@ export interface FileDigest {
   readonly sha256: string;
 }
 
-export function digestOf(bytes: Uint8Array): FileDigest {
-  return { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+export async function digestOf(bytes: Uint8Array): Promise<FileDigest> {
+  return { bytes: bytes.length, sha256: await sha256Hex(bytes) };
 }

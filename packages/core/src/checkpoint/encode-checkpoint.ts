@@ -19,11 +19,13 @@ import { encodeTrainerFiles } from "./trainer-file.js";
 export type CheckpointFile = readonly [name: string, bytes: Uint8Array];
 
 /**
- * The bytes of every file of a checkpoint, data files first and `config.json` (which records
- * their digests) last. Deterministic: the same data gives the same bytes. Validates
- * everything before anything touches the disk.
+ * The bytes of every file of a checkpoint folder, data files first and `config.json` (which
+ * records their digests) last: exactly what `saveCheckpoint(dir, data)` writes and
+ * `loadCheckpoint` / `rnnlm train --resume` read. Browser-safe (SHA-256 through Web Crypto),
+ * deterministic (the same data gives the same bytes), and validates everything first. `dir`
+ * is only named in error messages.
  */
-export function encodeCheckpoint(dir: string, data: CheckpointData): CheckpointFile[] {
+export async function encodeCheckpoint(dir: string, data: CheckpointData): Promise<CheckpointFile[]> {
   let spec: ModelSpec;
   try {
     spec = parseModelSpec(data.spec);
@@ -52,8 +54,10 @@ export function encodeCheckpoint(dir: string, data: CheckpointData): CheckpointF
     spec,
     codec: data.codec,
     config: data.config,
-    files: Object.fromEntries(files.map(([name, bytes]) => [name, digestOf(bytes)])) as CheckpointManifest["files"],
+    files: Object.fromEntries(
+      await Promise.all(files.map(async ([name, bytes]) => [name, await digestOf(bytes)] as const)),
+    ) as CheckpointManifest["files"],
   };
-  files.push([MANIFEST_FILE, encodeManifest(dir, manifest)]);
+  files.push([MANIFEST_FILE, await encodeManifest(dir, manifest)]);
   return files;
 }

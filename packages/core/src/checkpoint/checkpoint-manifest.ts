@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { SpecError } from "../errors.js";
 import { describeIssues, type ModelSpec, parseModelSpec } from "../spec.js";
@@ -12,6 +11,7 @@ import {
 } from "./checkpoint-layout.js";
 import { checkpointProblem, messageOf } from "./checkpoint-problem.js";
 import type { FileDigest } from "./file-digest.js";
+import { sha256Hex } from "./sha256.js";
 
 /** The contents of `config.json`: what the folder is, the model, and a digest of every other file. */
 export interface CheckpointManifest {
@@ -52,8 +52,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+function sha256OfText(text: string): Promise<string> {
+  return sha256Hex(new TextEncoder().encode(text));
 }
 
 const integritySchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
@@ -64,12 +64,12 @@ const integritySchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })
  * changes the digest. Checkpoints written before the checksum existed have none and load as
  * before.
  */
-function checkIntegrity(dir: string, raw: Record<string, unknown>): void {
+async function checkIntegrity(dir: string, raw: Record<string, unknown>): Promise<void> {
   if (!("integrity" in raw)) return;
   const { integrity, ...body } = raw;
   const parsed = integritySchema.safeParse(integrity);
   if (!parsed.success) throw checkpointProblem(dir, `${MANIFEST_FILE} has a malformed "integrity" entry`, RESAVE);
-  if (sha256Hex(canonicalJson(body)) !== parsed.data.sha256) {
+  if ((await sha256OfText(canonicalJson(body))) !== parsed.data.sha256) {
     throw checkpointProblem(
       dir,
       `${MANIFEST_FILE} was modified after saving (its content does not match its "integrity" sha256)`,
@@ -81,10 +81,11 @@ function checkIntegrity(dir: string, raw: Record<string, unknown>): void {
 const RESAVE = "restore the folder from a backup, or save the checkpoint again; do not edit checkpoint files by hand";
 
 /** Serialises a manifest deterministically (same data, same bytes). */
-export function encodeManifest(dir: string, manifest: CheckpointManifest): Uint8Array {
-  let text: string;
+export async function encodeManifest(dir: string, manifest: CheckpointManifest): Promise<Uint8Array> {
+  let body: Record<string, unknown>;
+  let bodyJson: string;
   try {
-    const body = {
+    body = {
       format: manifest.format,
       version: manifest.version,
       spec: manifest.spec,
@@ -92,9 +93,7 @@ export function encodeManifest(dir: string, manifest: CheckpointManifest): Uint8
       ...(manifest.config === undefined ? {} : { config: manifest.config }),
       files: manifest.files,
     };
-    // config.json covers the other files by their digests, and itself by this one: the
-    // sha256 of the same JSON without the "integrity" key, which comes last.
-    text = JSON.stringify({ ...body, integrity: { sha256: sha256Hex(canonicalJson(body)) } }, null, 2);
+    bodyJson = canonicalJson(body);
   } catch (error) {
     throw checkpointProblem(
       dir,
@@ -103,11 +102,14 @@ export function encodeManifest(dir: string, manifest: CheckpointManifest): Uint8
       error,
     );
   }
+  // config.json covers the other files by their digests, and itself by this one: the
+  // sha256 of the same JSON without the "integrity" key, which comes last.
+  const text = JSON.stringify({ ...body, integrity: { sha256: await sha256OfText(bodyJson) } }, null, 2);
   return new TextEncoder().encode(`${text}\n`);
 }
 
 /** Parses and validates `config.json`; every problem is a CheckpointError naming the file and the fix. */
-export function decodeManifest(dir: string, bytes: Uint8Array): CheckpointManifest {
+export async function decodeManifest(dir: string, bytes: Uint8Array): Promise<CheckpointManifest> {
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -135,7 +137,7 @@ export function decodeManifest(dir: string, bytes: Uint8Array): CheckpointManife
       "upgrade @rnnlm/core to the version that wrote the checkpoint",
     );
   }
-  checkIntegrity(dir, raw as Record<string, unknown>);
+  await checkIntegrity(dir, raw as Record<string, unknown>);
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     throw checkpointProblem(dir, `${MANIFEST_FILE} is malformed: ${describeIssues(parsed.error)}`, RESAVE);
