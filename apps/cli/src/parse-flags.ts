@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
 import type { FlagDef } from "./flag-def.js";
-import { normalizeCell } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
 /** Parsed flags keyed by their primary spelling; values typed per {@link FlagDef}. */
@@ -31,9 +30,9 @@ function convert(command: string, def: FlagDef, raw: string): string | number | 
       return value;
     }
     case "choice": {
-      const value = def.key === "model" ? String(normalizeCell(raw)) : raw;
+      const value = def.normalize ? def.normalize(raw) : raw;
       const choices = def.choices ?? [];
-      if (!choices.includes(value) && !(def.key === "model" && choices.includes(raw.toLowerCase()))) {
+      if (!choices.includes(value)) {
         throw new UsageError(
           `${name} must be one of ${choices.join(", ")}; got "${raw}"`,
           `run "rnnlm ${command} --help"`,
