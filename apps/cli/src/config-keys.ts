@@ -43,6 +43,11 @@ export interface ConfigKeySpec<S extends z.ZodType = z.ZodType> {
   readonly range?: { readonly allowed: string; readonly example: string };
   /** Commands besides `train` that take this flag. */
   readonly commands?: readonly ConfigCommand[];
+  /**
+   * The key's former name (camelCase; its flag is the kebab-case form): still accepted in
+   * flags and config files with a warning, and read silently from saved checkpoints.
+   */
+  readonly renamedFrom?: string;
 }
 
 /** Keeps each entry's schema type, so the zod object and the defaults are typed per key. */
@@ -231,12 +236,16 @@ export const CONFIG_KEYS = {
     default: 0,
     range: { allowed: `an integer in [0, ${Number.MAX_SAFE_INTEGER}]`, example: "1" },
   }),
-  /** null: `sequential` for character corpora, `bptt` for word corpora. */
-  sampling: key({
-    flag: "sampling",
+  /**
+   * The order of the training batches (not token sampling, hence the rename from `sampling`);
+   * null: `sequential` for character corpora, `bptt` for word corpora.
+   */
+  batchOrder: key({
+    flag: "batch-order",
+    renamedFrom: "sampling",
     type: "choice",
     choices: BATCH_ORDERS,
-    help: "batches: d2l random / sequential, or word-LM bptt windows",
+    help: "batches: d2l random / sequential, or word-LM bptt windows (was --sampling)",
     schema: z.enum(BATCH_ORDERS).nullable(),
     default: null,
   }),
@@ -415,9 +424,21 @@ export function defaultsOfKeys(): { -readonly [K in ConfigKey]: (typeof CONFIG_K
   };
 }
 
+/** `batchSize` → `batch-size`. */
+export function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 function flagDefOf(configKey: ConfigKey): FlagDef {
-  const { schema: _schema, default: _default, range: _range, commands: _commands, ...flag } = configKeySpec(configKey);
-  return { ...flag, key: configKey };
+  const {
+    schema: _schema,
+    default: _default,
+    range: _range,
+    commands: _commands,
+    renamedFrom,
+    ...flag
+  } = configKeySpec(configKey);
+  return { ...flag, key: configKey, ...(renamedFrom === undefined ? {} : { renamedFrom: [kebabCase(renamedFrom)] }) };
 }
 
 /** Every config key as a flag, in table order: `rnnlm train`'s flags. */
@@ -433,6 +454,34 @@ export function configFlagsOf(command: ConfigCommand): readonly FlagDef[] {
 export function flagOfKey(name: string): string {
   const spec = (CONFIG_KEYS as Record<string, ConfigKeySpec | undefined>)[name];
   return spec ? `--${spec.flag}` : name;
+}
+
+/** Former key names and the keys they became (`sampling` → `batchOrder`). */
+export const RENAMED_KEYS: ReadonlyMap<string, ConfigKey> = new Map(
+  KEY_NAMES.flatMap((k) => {
+    const old = configKeySpec(k).renamedFrom;
+    return old === undefined ? [] : [[old, k] as const];
+  }),
+);
+
+/** The warning for a former key or flag that is still accepted. */
+export function renamedWarning(old: string, now: string): string {
+  return `${old} is renamed ${now}; it is still accepted, but write ${now}`;
+}
+
+/**
+ * A saved run configuration with former key names replaced by the current ones, so a
+ * checkpoint written before a rename still resumes and evaluates (no warning: the user did
+ * not write it).
+ */
+export function withCurrentKeyNames(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(config)) {
+    const now = RENAMED_KEYS.get(name);
+    if (now === undefined) out[name] = value;
+    else if (!(now in config)) out[now] = value;
+  }
+  return out;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface FlagDef {
   readonly help: string;
   /** A boolean that also accepts `--no-<flag>`. */
   readonly negatable?: boolean;
+  /** Former spellings, still accepted with a warning and named as typed in errors (`sampling`). */
+  readonly renamedFrom?: readonly string[];
   /** Maps a choice as typed to its canonical spelling (PyTorch's `LSTM` → `lstm`). */
   readonly normalize?: (raw: string) => string;
 }

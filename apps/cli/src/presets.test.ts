@@ -89,7 +89,7 @@ describe("word-level presets resolve to their sources' effective values", () => 
     if (!("initScale" in expected.spec)) expect(spec.initScale).toBeUndefined();
     const p = expected.dropout;
     expect(spec.dropout).toEqual({ input: p, between: p, output: p });
-    expect([config.bptt, config.batchSize, config.epochs, config.level, config.sampling]).toEqual([
+    expect([config.bptt, config.batchSize, config.epochs, config.level, config.batchOrder]).toEqual([
       expected.bptt,
       expected.batchSize,
       expected.epochs,

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import { CapturedOutput, type CliContext } from "../cli-output.js";
+import { CapturedOutput, type CliContext, warningsTo } from "../cli-output.js";
 import { CONFIG_FLAGS } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
@@ -49,7 +49,7 @@ const LENGTH = 50;
 
 /** `rnnlm demo` (`npm start`). */
 export async function demoCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const values = parseFlags("demo", argv, DEMO_FLAGS);
+  const values = parseFlags("demo", argv, DEMO_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(DEMO_HELP);
     return 0;
@@ -95,7 +95,7 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   );
   out.write(`\nperplexity ${last ? last.trainPerplexity.toFixed(2) : "?"} after ${last?.epoch ?? 0} epochs\n`);
 
-  const warn = (message: string): void => ctx.stderr.write(`rnnlm: warning: ${message}\n`);
+  const warn = warningsTo(ctx);
   // The checkpoint runs on the embedded runtime (TensorFlow.js) when it is installed, so the
   // check compares two independent runtimes even when ONNX Runtime did the training.
   const embedded = await loadBackend(["tfjs", trainRuntime.id], "infer");

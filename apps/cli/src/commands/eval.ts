@@ -3,7 +3,7 @@ import { loadCheckpoint } from "@rnnlm/core/node";
 import { evalSource } from "../batch-sources.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import type { CliContext } from "../cli-output.js";
+import { type CliContext, warningsTo } from "../cli-output.js";
 import { configFlagsOf } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
@@ -66,7 +66,7 @@ async function checkpointsToEvaluate(path: string, which: string | undefined): P
 
 /** `rnnlm eval`. */
 export async function evalCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const values = parseFlags("eval", argv, EVAL_FLAGS);
+  const values = parseFlags("eval", argv, EVAL_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(EVAL_HELP);
     return 0;

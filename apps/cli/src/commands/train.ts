@@ -11,9 +11,9 @@ import {
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
 import type { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
-import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
+import { batchOrderOf, evalSource, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import type { CliContext } from "../cli-output.js";
+import { type CliContext, warningsTo } from "../cli-output.js";
 import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
@@ -129,10 +129,15 @@ function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig 
   return result.data;
 }
 
-async function startFresh(configArg: string | undefined, flags: PartialRunConfig, hooks: TrainHooks): Promise<Start> {
+async function startFresh(
+  configArg: string | undefined,
+  flags: PartialRunConfig,
+  hooks: TrainHooks,
+  warn: (message: string) => void,
+): Promise<Start> {
   let file: PartialRunConfig = {};
   if (configArg !== undefined) {
-    const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg));
+    const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg), warn);
     file = keys;
   }
   const config = resolveRunConfig(file, flags);
@@ -192,7 +197,7 @@ function describeSpec(spec: ModelSpec): string {
 
 /** `rnnlm train`: returns the exit code (0 done, 130 stopped by Ctrl-C). */
 export async function trainCommand(argv: readonly string[], ctx: CliContext, hooks: TrainHooks = {}): Promise<number> {
-  const values = parseFlags("train", argv, TRAIN_FLAGS);
+  const values = parseFlags("train", argv, TRAIN_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(TRAIN_HELP);
     return 0;
@@ -234,7 +239,9 @@ export async function runTraining(request: TrainRequest, ctx: CliContext, hooks:
     );
   }
   const { config, checkpoint } =
-    resumeArg === undefined ? await startFresh(configArg, flags, hooks) : await startResumed(resumeArg, flags);
+    resumeArg === undefined
+      ? await startFresh(configArg, flags, hooks, warningsTo(ctx))
+      : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
   const threads = threadsOf(config.threads, ctx.env);
   // Checked before the data loads, so a bad schedule fails fast.
@@ -343,7 +350,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   out.write(
     `data: ${corpus.train.length} train` +
       `${corpus.valid ? ` / ${corpus.valid.length} valid` : ""}${corpus.test ? ` / ${corpus.test.length} test` : ""} tokens, ` +
-      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
+      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${batchOrderOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
   );
   out.write(`model: ${describeSpec(spec)}\n`);
   out.write(`backend: ${runtime.id} (${runtime.description})\n`);
