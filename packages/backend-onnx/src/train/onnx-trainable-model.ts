@@ -1,6 +1,7 @@
 import {
   beginHostState,
   checkForwardInput,
+  checkFiniteStep,
   checkLearningRate,
   checkNotDisposed,
   checkState,
@@ -261,6 +262,7 @@ export class OnnxTrainableModel implements TrainableModel {
       const t2 = performance.now();
       const out = await this.engine.run(session, feeds);
       const t3 = performance.now();
+      checkFiniteStep(this.scalar(out, TRAIN_IO.loss), this.scalar(out, TRAIN_IO.gradNorm));
       for (const [name, p] of this.params) p.data = outputData(out, updatedName(name));
       for (const [key, b] of this.buffers) b.data = outputData(out, updatedName(key));
       if (opt.type === "adam") this.adamStep = step;
