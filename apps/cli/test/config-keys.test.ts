@@ -2,14 +2,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readConfigFile } from "./config-file.js";
-import { CONFIG_FLAGS, CONFIG_KEYS, type ConfigKey, configFlagsOf, configKeySpec } from "./config-keys.js";
-import { splitSavedConfig } from "./data-fingerprint.js";
-import { configLayerFromFlags } from "./flag-layer.js";
-import { helpText } from "./help-text.js";
-import { parseFlags } from "./parse-flags.js";
-import { DEFAULT_CONFIG, resolveRunConfig, runConfigSchema } from "./run-config.js";
-import { UsageError } from "./usage-error.js";
+import { readConfigFile } from "../src/config-file.js";
+import { CONFIG_FLAGS, CONFIG_KEYS, type ConfigKey, configFlagsOf, configKeySpec } from "../src/config-keys.js";
+import { splitSavedConfig } from "../src/data-fingerprint.js";
+import { configLayerFromFlags } from "../src/flag-layer.js";
+import { helpText } from "../src/help-text.js";
+import { parseFlags } from "../src/parse-flags.js";
+import { DEFAULT_CONFIG, resolveRunConfig, runConfigSchema } from "../src/run-config.js";
+import { UsageError } from "../src/usage-error.js";
 
 const keys = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
