@@ -12,6 +12,7 @@ import {
 } from "@rnnlm/core";
 import {
   canonicalWeightShapes,
+  checkFiniteStep,
   checkLearningRate,
   checkTrainingBatch,
   drawDropoutMasks,
@@ -57,6 +58,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
     const trace = forwardPass(this.spec, this.params, batch.x, batch.steps, batch.batch, s.h, s.c, masks);
     const { loss, grads } = backwardPass(this.params, trace, batch.y);
     const gradNorm = clipGradNorm(grads, parameterNames(this.spec), this.training.clip);
+    checkFiniteStep(loss, gradNorm);
     this.optimizer.apply(this.params, grads);
     return { loss, gradNorm, state: this.toState(trace.h, trace.c, batch.batch) };
   }

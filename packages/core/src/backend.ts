@@ -14,6 +14,7 @@ export {
   beginHostState,
   bufferParameter,
   checkBatchSize,
+  checkFiniteStep,
   checkForwardInput,
   checkLearningRate,
   checkNotDisposed,

@@ -71,7 +71,10 @@ export interface TrainStepResult extends LossResult {
  */
 export interface TrainableModel extends Model {
   readonly training: TrainingOptions;
-  /** One optimisation step on `batch` from `state` (dropout on, per the spec). */
+  /**
+   * One optimisation step on `batch` from `state` (dropout on, per the spec). A NaN or infinite
+   * loss or gradient norm throws `NonFiniteLossError` and updates nothing (`checkFiniteStep`).
+   */
   trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult>;
   /** Loss without updating anything (dropout off). */
   evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult>;

@@ -89,7 +89,7 @@ function runConfigOf(
     level: "char",
     clean: request.clean,
     validFraction: hasValid ? VALID_FRACTION : 0,
-    sampling: "sequential",
+    batchOrder: "sequential",
     model: preset.model.cell,
     emsize: 0,
     nhid: preset.model.hiddenSize,

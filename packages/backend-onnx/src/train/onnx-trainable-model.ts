@@ -17,6 +17,7 @@ import {
 } from "@rnnlm/core";
 import {
   beginHostState,
+  checkFiniteStep,
   checkForwardInput,
   checkLearningRate,
   checkNotDisposed,
@@ -24,8 +25,8 @@ import {
   checkTrainingBatch,
   drawDropoutMasks,
   emptyForward,
-  HostTensor,
   hasCellState,
+  HostTensor,
   optimizerBufferLayout,
   parameterNames,
   sizeOf,
@@ -263,6 +264,7 @@ export class OnnxTrainableModel implements TrainableModel {
       const t2 = performance.now();
       const out = await this.engine.run(session, feeds);
       const t3 = performance.now();
+      checkFiniteStep(this.scalar(out, TRAIN_IO.loss), this.scalar(out, TRAIN_IO.gradNorm));
       for (const [name, p] of this.params) p.data = outputData(out, updatedName(name));
       for (const [key, b] of this.buffers) b.data = outputData(out, updatedName(key));
       if (opt.type === "adam") this.adamStep = step;

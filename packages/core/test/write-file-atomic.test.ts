@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "./write-file-atomic.js";
+import { writeFileAtomic } from "../src/node/write-file-atomic.js";
 
 describe("writeFileAtomic", () => {
   const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CharTokenizer } from "./char-tokenizer.js";
+import { CharTokenizer } from "../src/char-tokenizer.js";
 
 describe("CharTokenizer", () => {
   it("d2l default: cleans each line and glues lines with nothing between; empty lines vanish", () => {

@@ -1,6 +1,6 @@
 import type { EpochRecord } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
-import { renderPerplexitySvg } from "./perplexity-plot.js";
+import { renderPerplexitySvg } from "../src/perplexity-plot.js";
 
 const record = (epoch: number, train: number, valid: number | null): EpochRecord => ({
   epoch,

@@ -1,6 +1,6 @@
 import { parseModelSpec } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
-import { checkTrainingFits, memoryBudget, parameterCount, trainingBytes } from "./memory-estimate.js";
+import { checkTrainingFits, memoryBudget, parameterCount, trainingBytes } from "../src/memory-estimate.js";
 
 describe("parameterCount", () => {
   it("matches PyTorch's count for word_language_model's RNNModel", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SequentialBatches } from "./sequential-batches.js";
-import type { TokenBatch } from "./token-batch.js";
+import { SequentialBatches } from "../src/sequential-batches.js";
+import type { TokenBatch } from "../src/token-batch.js";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const rows = (b: TokenBatch): number[][] => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { scheduleOf, trainingOptionsOf } from "./model-spec-of.js";
-import { resolveRunConfig } from "./run-config.js";
-import { UsageError } from "./usage-error.js";
+import { scheduleOf, trainingOptionsOf } from "../src/model-spec-of.js";
+import { resolveRunConfig } from "../src/run-config.js";
+import { UsageError } from "../src/usage-error.js";
 
 describe("scheduleOf", () => {
   it("maps --schedule, --lr-decay and --max-epoch onto core's schedules", () => {

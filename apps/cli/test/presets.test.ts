@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findConfigFile, readConfigFile } from "./config-file.js";
-import { formatConfig } from "./format-config.js";
-import { effectiveOptimization, modelSpecOf, scheduleOf, trainingOptionsOf } from "./model-spec-of.js";
-import { resolveRunConfig } from "./run-config.js";
+import { findConfigFile, readConfigFile } from "../src/config-file.js";
+import { formatConfig } from "../src/format-config.js";
+import { effectiveOptimization, modelSpecOf, scheduleOf, trainingOptionsOf } from "../src/model-spec-of.js";
+import { resolveRunConfig } from "../src/run-config.js";
 
 async function preset(name: string) {
   const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(name));
@@ -89,7 +89,7 @@ describe("word-level presets resolve to their sources' effective values", () => 
     if (!("initScale" in expected.spec)) expect(spec.initScale).toBeUndefined();
     const p = expected.dropout;
     expect(spec.dropout).toEqual({ input: p, between: p, output: p });
-    expect([config.bptt, config.batchSize, config.epochs, config.level, config.sampling]).toEqual([
+    expect([config.bptt, config.batchSize, config.epochs, config.level, config.batchOrder]).toEqual([
       expected.bptt,
       expected.batchSize,
       expected.epochs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanD2l } from "./clean.js";
+import { cleanD2l } from "../src/clean.js";
 
 describe("cleanD2l", () => {
   it("turns every run of non-letters into one space, trims, lower-cases (hand-checked)", () => {

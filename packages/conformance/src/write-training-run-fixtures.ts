@@ -10,8 +10,7 @@ import {
   type TrainingOptionsInput,
 } from "@rnnlm/core";
 import { canonicalWeightShapes, initWeights } from "@rnnlm/core/backend";
-import { type FixtureFile, formatJson } from "./conformance-fixtures.js";
-import { ReferenceTrainableModel } from "./reference-trainable-model.js";
+import { type FixtureFile, type FixtureOracle, formatJson } from "./write-fixtures.js";
 
 interface RunDefinition {
   readonly name: string;
@@ -100,10 +99,10 @@ function windowsOf(d: RunDefinition, vocabSize: number, rng: SeededRandom): Time
 /**
  * The training-run fixtures (`run-*` folders beside the single-batch cases): per run, seed
  * 2000 + its index, float32 initial weights from core's `initWeights`, the windows, and the
- * float64 weights after every step as this backend computes them. Files: `run.json`,
+ * float64 weights after every step as the oracle computes them. Files: `run.json`,
  * `weights.safetensors`, `expected.safetensors` (`step<k>.<name>`, k = 1…K).
  */
-export async function buildTrainingRunFixtures(): Promise<FixtureFile[]> {
+export async function buildTrainingRunFixtures(oracle: FixtureOracle): Promise<FixtureFile[]> {
   const files: FixtureFile[] = [];
   for (const [index, d] of trainingRunDefinitions().entries()) {
     const seed = 2000 + index;
@@ -113,7 +112,7 @@ export async function buildTrainingRunFixtures(): Promise<FixtureFile[]> {
     const weights = initWeights(spec, rng);
     const windows = windowsOf(d, spec.vocabSize, rng);
 
-    const model = new ReferenceTrainableModel(spec, weights, training);
+    const model = oracle.createModel(spec, weights, training);
     const expected: Record<string, SafetensorsTensor> = {};
     const steps: Array<{ loss: number; gradNorm: number }> = [];
     let state = model.beginState(d.batch);

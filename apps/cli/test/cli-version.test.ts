@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CapturedOutput } from "./cli-output.js";
-import { runCli } from "./run-cli.js";
+import { CapturedOutput } from "../src/cli-output.js";
+import { runCli } from "../src/run-cli.js";
 
 describe("rnnlm --version", () => {
   it("prints the version in apps/cli/package.json, whatever it is", async () => {

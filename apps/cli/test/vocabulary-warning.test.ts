@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resolveRunConfig } from "./run-config.js";
-import { vocabularyWarning } from "./vocabulary-warning.js";
+import { resolveRunConfig } from "../src/run-config.js";
+import { vocabularyWarning } from "../src/vocabulary-warning.js";
 
 describe("vocabularyWarning", () => {
   const wikitext = resolveRunConfig({ model: "lstm", nhid: 200, nlayers: 2 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RandomBatches } from "./random-batches.js";
+import { RandomBatches } from "../src/random-batches.js";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

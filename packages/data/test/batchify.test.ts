@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchify } from "./batchify.js";
+import { batchify } from "../src/batchify.js";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backendHints, threadsOf } from "./choose-backend.js";
+import { backendHints, threadsOf } from "../src/choose-backend.js";
 
 describe("backendHints: flag > config > RNNLM_BACKEND > auto", () => {
   const env = { RNNLM_BACKEND: "onnx:wasm" };

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CONFIG_FLAGS } from "./config-keys.js";
-import { configJsonSchema } from "./config-schema.js";
-import { presetsDir } from "./presets.js";
+import { CONFIG_FLAGS } from "../src/config-keys.js";
+import { configJsonSchema } from "../src/config-schema.js";
+import { presetsDir } from "../src/presets.js";
 
 const committed = JSON.parse(readFileSync(new URL("../config.schema.json", import.meta.url), "utf8")) as {
   properties: Record<string, { description?: string; type?: string }>;

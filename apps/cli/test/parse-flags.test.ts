@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { FlagDef } from "./flag-def.js";
-import { CONFIG_FLAGS } from "./config-keys.js";
-import { configLayerFromFlags } from "./flag-layer.js";
-import { parseFlags } from "./parse-flags.js";
-import { resolveRunConfig } from "./run-config.js";
-import { UsageError } from "./usage-error.js";
+import type { FlagDef } from "../src/flag-def.js";
+import { CONFIG_FLAGS } from "../src/config-keys.js";
+import { configLayerFromFlags } from "../src/flag-layer.js";
+import { parseFlags } from "../src/parse-flags.js";
+import { resolveRunConfig } from "../src/run-config.js";
+import { UsageError } from "../src/usage-error.js";
 
 const parse = (...argv: string[]) => configLayerFromFlags(parseFlags("train", argv, CONFIG_FLAGS), "train");
 

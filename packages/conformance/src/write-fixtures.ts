@@ -1,16 +1,39 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   type Cell,
+  CELLS,
   encodeSafetensors,
   type ModelSpec,
   parseModelSpec,
   parseTrainingOptions,
   type SafetensorsTensor,
   SeededRandom,
+  type TimeMajorIds,
+  type TrainableModel,
+  type TrainingOptions,
   type TrainingOptionsInput,
+  type Weights,
 } from "@rnnlm/core";
 import { canonicalWeightShapes, hasCellState, initWeights, parameterNames } from "@rnnlm/core/backend";
-import { ReferenceTrainableModel } from "./reference-trainable-model.js";
-import { buildTrainingRunFixtures } from "./training-run-fixtures.js";
+import { buildTrainingRunFixtures } from "./write-training-run-fixtures.js";
+
+/**
+ * The float64 oracle the fixtures are computed with: the reference backend's trainable model
+ * (`new ReferenceTrainableModel(spec, weights, training)`), passed in by the caller so the
+ * published reference backend does not carry the fixture writer.
+ */
+export interface FixtureOracle {
+  createModel(spec: ModelSpec, weights: Weights, training: TrainingOptions): OracleModel;
+}
+
+/** A trainable model that also gives its forward pass in float64 (`ReferenceModel.forward64`). */
+export interface OracleModel extends TrainableModel {
+  forward64(
+    input: TimeMajorIds,
+    state: { readonly h: Float64Array; readonly c: Float64Array | null },
+  ): { readonly logits: Float64Array; readonly h: Float64Array; readonly c: Float64Array | null };
+}
 
 /** One file of the conformance fixtures, relative to `fixtures/conformance/`. */
 export interface FixtureFile {
@@ -38,13 +61,12 @@ const STEPS = 4;
 const CLIP = 0.1;
 const SGD: TrainingOptionsInput = { optimizer: { type: "sgd", lr: 0.5 }, clip: CLIP };
 
-const CELL_LIST: readonly Cell[] = ["rnn_tanh", "rnn_relu", "gru", "lstm"];
 const INPUT_KINDS: readonly InputKind[] = ["onehot", "embedding", "tied"];
 
 /** Every cell × 1–2 layers × (one-hot, embedding, tied) with SGD, plus optimizer variants. */
 export function conformanceCaseDefinitions(): CaseDefinition[] {
   const out: CaseDefinition[] = [];
-  for (const cell of CELL_LIST) {
+  for (const cell of CELLS) {
     for (const layers of [1, 2]) {
       for (const input of INPUT_KINDS) {
         out.push({
@@ -152,11 +174,11 @@ export function formatJson(value: unknown): string {
 /**
  * Builds every fixture file, deterministically: per case (seed 1000 + its index) float32
  * weights from core's `initWeights`, a non-zero float32 initial state U(−0.5, 0.5), random
- * ids, then the expected results computed in float64 by this backend from those float32
+ * ids, then the expected results computed in float64 by the oracle from those float32
  * values. Files per case: `case.json`, `weights.safetensors`, `state.safetensors`,
  * `expected.safetensors`; then the training runs (`run-*`, see `buildTrainingRunFixtures`).
  */
-export async function buildConformanceFixtures(): Promise<FixtureFile[]> {
+export async function buildConformanceFixtures(oracle: FixtureOracle): Promise<FixtureFile[]> {
   const files: FixtureFile[] = [];
   const definitions = conformanceCaseDefinitions();
   for (const [index, d] of definitions.entries()) {
@@ -175,7 +197,7 @@ export async function buildConformanceFixtures(): Promise<FixtureFile[]> {
     const batch = { x, y, steps: STEPS, batch: BATCH };
     const init = c0 === null ? { h: h0 } : { h: h0, c: c0 };
 
-    const model = new ReferenceTrainableModel(spec, weights, training);
+    const model = oracle.createModel(spec, weights, training);
     const forward = model.forward64(
       { ids: x, steps: STEPS, batch: BATCH },
       { h: Float64Array.from(h0), c: c0 === null ? null : Float64Array.from(c0) },
@@ -226,5 +248,25 @@ export async function buildConformanceFixtures(): Promise<FixtureFile[]> {
     files.push({ path: `${d.name}/state.safetensors`, bytes: encodeSafetensors(state) });
     files.push({ path: `${d.name}/expected.safetensors`, bytes: encodeSafetensors(expected) });
   }
-  return [...files, ...(await buildTrainingRunFixtures())];
+  return [...files, ...(await buildTrainingRunFixtures(oracle))];
+}
+
+/**
+ * Regenerates the fixtures into `dir` (the repository's `fixtures/conformance/`, or a temporary
+ * folder to compare with it): removes the case folders an earlier run wrote (those with a
+ * `case.json` or `run.json`), so renamed cases leave nothing behind, then writes every file.
+ */
+export async function writeConformanceFixtures(dir: string, oracle: FixtureOracle): Promise<FixtureFile[]> {
+  const files = await buildConformanceFixtures(oracle);
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const generated = ["case.json", "run.json"].some((file) => existsSync(join(dir, entry.name, file)));
+    if (entry.isDirectory() && generated) rmSync(join(dir, entry.name), { recursive: true });
+  }
+  for (const file of files) {
+    const path = join(dir, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.bytes);
+  }
+  return files;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DataError } from "./errors.js";
-import { Vocab } from "./vocab.js";
+import { DataError } from "../src/errors.js";
+import { Vocab } from "../src/vocab.js";
 
 const chars = (s: string): string[] => [...s];
 

@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendHints } from "./choose-backend.js";
-import { readConfigFile } from "./config-file.js";
-import { CONFIG_FLAGS } from "./config-keys.js";
-import { configLayerFromFlags } from "./flag-layer.js";
-import { parseFlags } from "./parse-flags.js";
-import { UsageError } from "./usage-error.js";
+import { backendHints } from "../src/choose-backend.js";
+import { readConfigFile } from "../src/config-file.js";
+import { CONFIG_FLAGS } from "../src/config-keys.js";
+import { configLayerFromFlags } from "../src/flag-layer.js";
+import { parseFlags } from "../src/parse-flags.js";
+import { UsageError } from "../src/usage-error.js";
 
 const parse = (...argv: string[]) => configLayerFromFlags(parseFlags("train", argv, CONFIG_FLAGS), "train");
 

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { DataError } from "./errors.js";
-import { readLines } from "./line-reader.js";
+import { DataError } from "../src/errors.js";
+import { readLines } from "../src/line-reader.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rnnlm-lines-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

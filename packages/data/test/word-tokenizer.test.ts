@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WordTokenizer } from "./word-tokenizer.js";
+import { WordTokenizer } from "../src/word-tokenizer.js";
 
 describe("WordTokenizer", () => {
   it("splits corpus lines on whitespace and appends <eos> to each, empty lines included", () => {

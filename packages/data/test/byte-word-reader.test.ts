@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { readWordIds } from "./byte-word-reader.js";
-import { ByteWordTable } from "./byte-word-table.js";
-import { readLines } from "./line-reader.js";
-import { TokenCounter } from "./token-counter.js";
-import { WordTokenizer } from "./word-tokenizer.js";
+import { readWordIds } from "../src/byte-word-reader.js";
+import { ByteWordTable } from "../src/byte-word-table.js";
+import { readLines } from "../src/line-reader.js";
+import { TokenCounter } from "../src/token-counter.js";
+import { WordTokenizer } from "../src/word-tokenizer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rnnlm-bytes-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

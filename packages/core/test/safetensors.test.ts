@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+import { decodeSafetensors, encodeSafetensors } from "../src/safetensors.js";
 
 describe("safetensors", () => {
   it("lays out the bytes as the format specification says", () => {

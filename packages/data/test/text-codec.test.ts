@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CharTokenizer } from "./char-tokenizer.js";
-import { DataError } from "./errors.js";
-import { TextCodec } from "./text-codec.js";
-import { Vocab } from "./vocab.js";
-import { WordTokenizer } from "./word-tokenizer.js";
+import { CharTokenizer } from "../src/char-tokenizer.js";
+import { DataError } from "../src/errors.js";
+import { TextCodec } from "../src/text-codec.js";
+import { Vocab } from "../src/vocab.js";
+import { WordTokenizer } from "../src/word-tokenizer.js";
 
 describe("TextCodec", () => {
   const chars = new TextCodec(new CharTokenizer(), Vocab.build([..."the time machine"]));

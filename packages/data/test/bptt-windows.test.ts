@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BpttWindows } from "./bptt-windows.js";
-import type { TokenBatch } from "./token-batch.js";
+import { BpttWindows } from "../src/bptt-windows.js";
+import type { TokenBatch } from "../src/token-batch.js";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const plain = (b: TokenBatch) => ({ x: [...b.x], y: [...b.y], shape: [...b.shape], layout: b.layout });
