@@ -8,6 +8,10 @@
   loss SUMMED over bptt x batch tokens, clip_global_norm at clip·bptt·batch, then
   trainer.step(batch) (SGD on grad / batch) with lr 1, clip 0.2, batch 32, bptt 5, eval batch
   32. It checks rnnlm's conversion (lr 5, clip 0.2 on the mean loss) independently.
+- zaremba-small: the TensorFlow PTB tutorial's SmallConfig (Zaremba et al. 2014) in PyTorch:
+  LSTM, emb 200, 2 x 200, no dropout, every weight U(+-0.1), batch 20, bptt 20, the loss summed
+  over the 20 steps of the batch-mean cross-entropy with lr 1 and clip 5 -- written here as the
+  equivalent mean loss with lr 20, clip 0.25 -- lr kept 4 epochs, then x 0.5 per epoch.
 
 A resumable state file lets bench/wikitext2-vs-pytorch.mjs run it one epoch at a time,
 alternating with `rnnlm train --resume`.
@@ -37,13 +41,19 @@ parser.add_argument("--epochs", type=int, required=True)
 parser.add_argument("--max-tokens", type=int, default=None)
 parser.add_argument("--threads", type=int, default=os.cpu_count())
 parser.add_argument("--test", action="store_true")
-parser.add_argument("--preset", choices=["pytorch-wikitext2", "gluon-ptb"], default="pytorch-wikitext2")
+parser.add_argument("--preset", choices=["pytorch-wikitext2", "gluon-ptb", "zaremba-small"],
+                    default="pytorch-wikitext2")
 args = parser.parse_args()
 GLUON = args.preset == "gluon-ptb"
+ZAREMBA = args.preset == "zaremba-small"
 
 if GLUON:
     CELL, EMSIZE, NHID, NLAYERS, DROPOUT, LR, CLIP, TIED = "rnn_relu", 100, 100, 2, 0.2, 1.0, 0.2, True
     BATCH, EVAL_BATCH, BPTT, SEED = 32, 32, 5, 1111
+elif ZAREMBA:
+    CELL, EMSIZE, NHID, NLAYERS, DROPOUT, LR, CLIP, TIED = "lstm", 200, 200, 2, 0.0, 20.0, 0.25, False
+    BATCH, EVAL_BATCH, BPTT, SEED = 20, 10, 20, 1111
+    MAX_EPOCH, LR_DECAY = 4, 0.5
 else:
     CELL, EMSIZE, NHID, NLAYERS, DROPOUT, LR, CLIP, TIED = "lstm", 200, 200, 2, 0.2, 20.0, 0.25, False
     BATCH, EVAL_BATCH, BPTT, SEED = 20, 10, 35, 1111
@@ -112,6 +122,9 @@ class RNNModel(nn.Module):
             self.decoder.weight = self.encoder.weight
         else:
             nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+        if ZAREMBA:
+            for p in self.parameters():
+                nn.init.uniform_(p, -0.1, 0.1)
         self.ntoken = ntoken
 
     def forward(self, x, hidden):
@@ -210,8 +223,10 @@ for epoch in range(start + 1, args.epochs + 1):
     if best_val is None or val_loss < best_val:
         best_val = val_loss
         best_state = {k: v.clone() for k, v in model.state_dict().items()}
-    else:
+    elif not ZAREMBA:
         lr /= 4.0
+    if ZAREMBA and epoch >= MAX_EPOCH:
+        lr *= LR_DECAY
     print(json.dumps(record), flush=True)
     state = {"model": model.state_dict(), "lr": lr, "best_val": best_val, "epoch": epoch, "best": best_state}
     state["rng"] = torch.get_rng_state()

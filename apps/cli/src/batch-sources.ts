@@ -2,15 +2,15 @@ import type { BatchSource } from "@rnnlm/core";
 import { BpttWindows, type Corpus, RandomBatches, SequentialBatches } from "@rnnlm/data";
 import type { RunConfig } from "./run-config.js";
 
-/** The sampling a run uses: the config's, or `sequential` for characters and `bptt` for words. */
-export function samplingOf(config: RunConfig, corpus: Corpus): "random" | "sequential" | "bptt" {
-  return config.sampling ?? (corpus.codec.tokenizer.kind === "word" ? "bptt" : "sequential");
+/** The batch order a run uses: the config's, or `sequential` for characters and `bptt` for words. */
+export function batchOrderOf(config: RunConfig, corpus: Corpus): "random" | "sequential" | "bptt" {
+  return config.batchOrder ?? (corpus.codec.tokenizer.kind === "word" ? "bptt" : "sequential");
 }
 
 /** Training batches per SPEC §1 (d2l random / sequential) or §2 (word-LM bptt windows). */
 export function trainSource(config: RunConfig, corpus: Corpus): BatchSource {
   const options = { batchSize: config.batchSize, numSteps: config.bptt, seed: config.seed };
-  switch (samplingOf(config, corpus)) {
+  switch (batchOrderOf(config, corpus)) {
     case "random":
       return new RandomBatches(corpus.train, options);
     case "sequential":

@@ -36,6 +36,11 @@ export class CapturedOutput implements CliOutput {
   }
 }
 
+/** A function that prints `rnnlm: warning: <message>` on the command's stderr. */
+export function warningsTo(ctx: Pick<CliContext, "stderr">): (message: string) => void {
+  return (message) => ctx.stderr.write(`rnnlm: warning: ${message}\n`);
+}
+
 /** The outputs and environment every command receives. */
 export interface CliContext {
   readonly stdout: CliOutput;

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { z } from "zod";
-import { flagOfKey } from "./config-keys.js";
+import { flagOfKey, RENAMED_KEYS, renamedWarning } from "./config-keys.js";
 import { presetNames, presetsDir } from "./presets.js";
 import { configFileSchema, type PartialRunConfig } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
@@ -49,9 +49,13 @@ function describe(error: z.ZodError, spelled: ReadonlyMap<string, string>): stri
     .join(", ");
 }
 
-/** Reads and validates a JSON config file (keys camelCase, kebab-case or snake_case). */
+/**
+ * Reads and validates a JSON config file (keys camelCase, kebab-case or snake_case). A former
+ * key name (`sampling`) is read as the current one and reported to `warn`.
+ */
 export async function readConfigFile(
   path: string,
+  warn?: (message: string) => void,
 ): Promise<PartialRunConfig & { description?: string; $schema?: string }> {
   let json: unknown;
   try {
@@ -65,8 +69,24 @@ export async function readConfigFile(
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new UsageError(`config file ${path} is not a JSON object`, 'write e.g. {"model": "lstm", "nhid": 256}');
   }
-  const normalized = Object.fromEntries(Object.entries(json).map(([k, v]) => [camelCase(k), v]));
+  const normalized: Record<string, unknown> = Object.fromEntries(
+    Object.entries(json).map(([k, v]) => [camelCase(k), v]),
+  );
   const spelled = new Map(Object.keys(json).map((k) => [camelCase(k), k]));
+  for (const [old, now] of RENAMED_KEYS) {
+    if (!(old in normalized)) continue;
+    const oldSpelling = spelled.get(old) ?? old;
+    if (now in normalized) {
+      throw new UsageError(
+        `config file ${path} sets both "${oldSpelling}" and "${spelled.get(now) ?? now}" (the same key, renamed)`,
+        `keep only "${now}"`,
+      );
+    }
+    normalized[now] = normalized[old];
+    delete normalized[old];
+    spelled.set(now, oldSpelling);
+    warn?.(`config file ${path}: ${renamedWarning(`"${oldSpelling}"`, `"${now}"`)}`);
+  }
   const result = configFileSchema.safeParse(normalized);
   if (!result.success) {
     throw new UsageError(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONFIG_FLAGS } from "./config-keys.js";
+import { CONFIG_FLAGS, RENAMED_KEYS } from "./config-keys.js";
 import { configFileSchema } from "./run-config.js";
 
 function kebab(key: string): string {
@@ -23,6 +23,11 @@ export function configJsonSchema(): Record<string, unknown> {
     const base = key === "model" ? { type: "string" } : schema;
     const described = def === undefined ? base : { ...base, description: `--${def.flag}: ${def.help}` };
     for (const spelling of new Set([key, kebab(key), kebab(key).replace(/-/g, "_")])) properties[spelling] = described;
+    const renamed = [...RENAMED_KEYS].find(([, now]) => now === key)?.[0];
+    // Still read (with a warning), so an old config file validates, marked as deprecated.
+    if (renamed !== undefined) {
+      properties[renamed] = { ...base, deprecated: true, description: `renamed ${key} (--${def?.flag})` };
+    }
   }
   return {
     $schema: generated.$schema,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Corpus } from "@rnnlm/data";
+import { withCurrentKeyNames } from "./config-keys.js";
 
 /** The key of a checkpoint's saved config that holds the fingerprint of the corpus it trained on. */
 export const FINGERPRINT_KEY = "dataFingerprint";
@@ -21,11 +22,17 @@ export function dataFingerprint(corpus: Pick<Corpus, "train" | "valid" | "test">
   return `sha256:${hash.digest("hex")}`;
 }
 
-/** A checkpoint's saved config without the fingerprint, and the fingerprint (if it has one). */
+/**
+ * A checkpoint's saved config without the fingerprint (former key names made current), and the
+ * fingerprint (if it has one).
+ */
 export function splitSavedConfig(saved: Record<string, unknown> | undefined): {
   config: Record<string, unknown>;
   fingerprint: string | undefined;
 } {
   const { [FINGERPRINT_KEY]: fingerprint, ...config } = saved ?? {};
-  return { config, fingerprint: typeof fingerprint === "string" ? fingerprint : undefined };
+  return {
+    config: withCurrentKeyNames(config),
+    fingerprint: typeof fingerprint === "string" ? fingerprint : undefined,
+  };
 }

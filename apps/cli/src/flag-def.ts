@@ -1,4 +1,4 @@
-import type { ConfigKey } from "./run-config.js";
+import type { ConfigKey } from "./config-keys.js";
 
 /** How a flag's text becomes a value. */
 export type FlagType = "string" | "int" | "number" | "boolean" | "choice";
@@ -20,4 +20,8 @@ export interface FlagDef {
   readonly help: string;
   /** A boolean that also accepts `--no-<flag>`. */
   readonly negatable?: boolean;
+  /** Former spellings, still accepted with a warning and named as typed in errors (`sampling`). */
+  readonly renamedFrom?: readonly string[];
+  /** Maps a choice as typed to its canonical spelling (PyTorch's `LSTM` → `lstm`). */
+  readonly normalize?: (raw: string) => string;
 }

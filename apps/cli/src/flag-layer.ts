@@ -1,7 +1,6 @@
-import { CONFIG_FLAGS, flagOfKey } from "./config-keys.js";
+import { CONFIG_FLAGS, describeBadValue, exampleOf, flagOfKey } from "./config-keys.js";
 import type { FlagValues } from "./parse-flags.js";
-import { NUMERIC_RANGES } from "./flag-ranges.js";
-import { type ConfigKey, type PartialRunConfig, runConfigSchema } from "./run-config.js";
+import { type PartialRunConfig, runConfigSchema } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
 /** The config keys set by flags, validated (ranges, e.g. `--nhid 0`), named by flag in errors. */
@@ -14,16 +13,12 @@ export function configLayerFromFlags(values: FlagValues, command: string): Parti
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue.path[0] ?? "");
-    const range = NUMERIC_RANGES[key as ConfigKey];
-    if (range !== undefined) {
-      throw new UsageError(
-        `${flagOfKey(key)} ${JSON.stringify(layer[key])} is out of range: it takes ${range.allowed}`,
-        `write e.g. ${flagOfKey(key)} ${range.example}`,
-      );
-    }
+    const example = exampleOf(key);
     throw new UsageError(
-      `${flagOfKey(key)} ${JSON.stringify(layer[key])} is invalid: ${issue.message}`,
-      `run "rnnlm ${command} --help" for what it accepts`,
+      describeBadValue(key, layer[key], issue.message),
+      example === undefined
+        ? `run "rnnlm ${command} --help" for what it accepts`
+        : `write e.g. ${flagOfKey(key)} ${example}`,
     );
   }
   return result.data;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { renamedWarning } from "./config-keys.js";
 import type { FlagDef } from "./flag-def.js";
-import { normalizeCell } from "./run-config.js";
 import { UsageError } from "./usage-error.js";
 
 /** Parsed flags keyed by their primary spelling; values typed per {@link FlagDef}. */
@@ -10,8 +10,8 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
 }
 
-function convert(command: string, def: FlagDef, raw: string): string | number | null {
-  const name = `--${def.flag}`;
+/** `name`: the flag as the error should name it. */
+function convert(command: string, def: FlagDef, raw: string, name: string): string | number | null {
   if (def.nullWords?.includes(raw)) return null;
   switch (def.type) {
     case "int": {
@@ -31,9 +31,9 @@ function convert(command: string, def: FlagDef, raw: string): string | number | 
       return value;
     }
     case "choice": {
-      const value = def.key === "model" ? String(normalizeCell(raw)) : raw;
+      const value = def.normalize ? def.normalize(raw) : raw;
       const choices = def.choices ?? [];
-      if (!choices.includes(value) && !(def.key === "model" && choices.includes(raw.toLowerCase()))) {
+      if (!choices.includes(value)) {
         throw new UsageError(
           `${name} must be one of ${choices.join(", ")}; got "${raw}"`,
           `run "rnnlm ${command} --help"`,
@@ -70,13 +70,19 @@ function joinNegativeNumbers(argv: readonly string[], primary: ReadonlyMap<strin
 /**
  * Parses `argv` against `defs` with node's `parseArgs` (strict: unknown flags and stray
  * arguments are errors), then converts each value to its type. Throws {@link UsageError}.
+ * A former spelling of a flag (`renamedFrom`) is reported once to `warn`.
  */
-export function parseFlags(command: string, argv: readonly string[], defs: readonly FlagDef[]): FlagValues {
+export function parseFlags(
+  command: string,
+  argv: readonly string[],
+  defs: readonly FlagDef[],
+  warn?: (message: string) => void,
+): FlagValues {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
   const primary = new Map<string, FlagDef>();
   for (const def of defs) {
     const type = def.type === "boolean" ? "boolean" : "string";
-    for (const spelling of withUnderscores([def.flag, ...(def.aliases ?? [])])) {
+    for (const spelling of withUnderscores([def.flag, ...(def.aliases ?? []), ...(def.renamedFrom ?? [])])) {
       options[spelling] = { type };
       primary.set(spelling, def);
     }
@@ -135,6 +141,7 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
     throw new UsageError(message.split("\n")[0], fix);
   }
   const values: FlagValues = {};
+  const warned = new Set<string>();
   for (const token of parsed.tokens ?? []) {
     if (token.kind !== "option") continue;
     if (token.name === "help") {
@@ -150,7 +157,12 @@ export function parseFlags(command: string, argv: readonly string[], defs: reado
       values[def.flag] = !/^no[-_]/.test(token.name);
       continue;
     }
-    values[def.flag] = convert(command, def, token.value ?? "");
+    const former = def.renamedFrom !== undefined && withUnderscores(def.renamedFrom).includes(token.name);
+    if (former && !warned.has(def.flag)) {
+      warned.add(def.flag);
+      warn?.(renamedWarning(`--${token.name}`, `--${def.flag}`));
+    }
+    values[def.flag] = convert(command, def, token.value ?? "", `--${former ? token.name : def.flag}`);
   }
   if (values.cuda !== undefined) applyCuda(values);
   return values;

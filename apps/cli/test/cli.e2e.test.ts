@@ -178,7 +178,7 @@ describe("word-level run with the step schedule, then eval of best/ and last/", 
 
   it("decays the lr after --max-epoch epochs and evaluates best/ and last/ on valid and test", async () => {
     const run = await cli([
-      ...["train", "--config", "tiny", "--data", ptb, "--level", "word", "--sampling", "bptt", "--emsize", "16"],
+      ...["train", "--config", "tiny", "--data", ptb, "--level", "word", "--batch-order", "bptt", "--emsize", "16"],
       ...["--nhid", "16", "--max-tokens", "400", "--epochs", "3", "--backend", "reference", "--lr", "0.5"],
       ...["--loss-reduction", "sum-steps", "--schedule", "step", "--max-epoch", "2", "--lr-decay", "0.5"],
       ...["--init", "uniform", "--init-scale", "0.05", "--save", "words", "--log-interval", "0"],

@@ -1,29 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createHash as shimCreateHash } from "../src/train/node-crypto-shim.js";
-import { sha256Hex } from "../src/train/sha256.js";
 import { tarArchive } from "../src/train/tar-archive.js";
-
-describe("sha256 (the browser's stand-in for node:crypto)", () => {
-  it("equals node:crypto on lengths around every padding boundary and on large input", () => {
-    for (const length of [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 100_003]) {
-      const bytes = new Uint8Array(randomBytes(length));
-      expect(sha256Hex(bytes)).toBe(createHash("sha256").update(bytes).digest("hex"));
-    }
-  });
-
-  it("hashes strings as UTF-8 through the createHash shim", () => {
-    const text = "config ✓ «json»\n";
-    expect(shimCreateHash("sha256").update(text, "utf8").update("!").digest("hex")).toBe(
-      createHash("sha256").update(text, "utf8").update("!").digest("hex"),
-    );
-    expect(() => shimCreateHash("md5")).toThrow(/only sha256/);
-  });
-});
 
 describe("tarArchive", () => {
   it("is read back file for file by the system's tar", async () => {

@@ -1,4 +1,5 @@
-import { initWeights, type ModelSpecInput, parseModelSpec, SeededRandom } from "@rnnlm/core";
+import { type ModelSpecInput, parseModelSpec, SeededRandom } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { parameterCount } from "../src/model-summary.js";
 

@@ -17,7 +17,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { referenceBackend } from "@rnnlm/backend-reference";
 import { tfjsBackend } from "@rnnlm/backend-tfjs";
-import { argmax, disposeState, parseModelSpec, TextGenerator } from "@rnnlm/core";
+import { disposeState, parseModelSpec, TextGenerator } from "@rnnlm/core";
+import { argmax } from "@rnnlm/core/backend";
 import { onnxBackend } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -2,15 +2,9 @@ import { parseModelSpec, ShapeError, SpecError } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 import { onnx } from "../src/format/onnx-proto.js";
-import {
-  exportOnnx,
-  METADATA_KEYS,
-  ONNX_IR_VERSION,
-  ONNX_OPSET,
-  PACKAGE_VERSION,
-  readOnnxMetadata,
-  readOnnxModel,
-} from "../src/index.js";
+import { ONNX_IR_VERSION, ONNX_OPSET } from "../src/format/onnx-nodes.js";
+import { exportOnnx, METADATA_KEYS, readOnnxMetadata, readOnnxModel } from "../src/index.js";
+import { PACKAGE_VERSION } from "../src/package-version.js";
 import { caseWeights, modelCases } from "./model-cases.js";
 
 const tiny = (extra: object = {}) => parseModelSpec({ cell: "lstm", vocabSize: 3, hiddenSize: 1, ...extra });

@@ -1,4 +1,5 @@
-import { type BackendRuntime, disposeState, hasCellState, type Model } from "@rnnlm/core";
+import { type BackendRuntime, disposeState, type Model } from "@rnnlm/core";
+import { hasCellState } from "@rnnlm/core/backend";
 import { ReferenceModel, referenceBackend } from "@rnnlm/backend-reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";

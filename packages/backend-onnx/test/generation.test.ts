@@ -9,7 +9,8 @@ import {
 } from "@rnnlm/core";
 import { referenceBackend } from "@rnnlm/backend-reference";
 import { describe, expect, it } from "vitest";
-import { exportOnnx, isJsonObject, type JsonObject, loadOnnxModel, onnxBackend } from "../src/index.js";
+import { isJsonObject, type JsonObject } from "../src/format/json-value.js";
+import { exportOnnx, loadOnnxModel, onnxBackend } from "../src/index.js";
 
 /** A d2l-style character codec (index 0 `<unk>`), rebuilt from the description stored in the file. */
 function charCodec(description: JsonObject): TokenCodec {

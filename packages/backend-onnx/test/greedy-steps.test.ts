@@ -1,7 +1,5 @@
 import {
-  argmax,
   disposeState,
-  initWeights,
   type Model,
   type ModelSpec,
   parseModelSpec,
@@ -9,6 +7,7 @@ import {
   SeededRandom,
   ShapeError,
 } from "@rnnlm/core";
+import { argmax, initWeights } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 

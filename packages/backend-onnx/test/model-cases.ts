@@ -1,4 +1,5 @@
-import { CELLS, initWeights, type ModelSpec, parseModelSpec, SeededRandom, type Weights } from "@rnnlm/core";
+import { CELLS, type ModelSpec, parseModelSpec, SeededRandom, type Weights } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 
 export interface ModelCase {
   readonly name: string;

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
-import { initWeights, type ModelSpec, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { type ModelSpec, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import onnxProto from "onnx-proto";
 import { describe, expect, it } from "vitest";
 import { buildGreedyModel } from "../src/format/greedy-graph.js";
 import { onnx } from "../src/format/onnx-proto.js";
 import { ProtoDecodeError } from "../src/format/protobuf-wire.js";
-import { buildTrainGraph, exportOnnx } from "../src/index.js";
+import { exportOnnx } from "../src/index.js";
+import { buildTrainGraph } from "../src/train/train-graph.js";
 
 // The hand-written ModelProto codec against protobufjs's generated one (the `onnx-proto`
 // package, a dev dependency kept as the oracle) and against a file Python's onnx 1.12 wrote

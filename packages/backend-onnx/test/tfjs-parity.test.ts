@@ -2,7 +2,8 @@ import { parseModelSpec, parseTrainingOptions, TextGenerator, trainLoop } from "
 import { tfjsBackend } from "@rnnlm/backend-tfjs";
 import { loadTimeMachine, SequentialBatches, TextCodec } from "@rnnlm/data";
 import { describe, expect, it } from "vitest";
-import { exportModel, isJsonObject, loadOnnxModel, onnxBackend } from "../src/index.js";
+import { isJsonObject } from "../src/format/json-value.js";
+import { exportModel, loadOnnxModel, onnxBackend } from "../src/index.js";
 
 // Issue 5's promise: a model trained on another backend (tfjs) runs on ONNX Runtime computing
 // the same function, so d2l's greedy `predict` gives the same 50 characters everywhere.

@@ -3,9 +3,7 @@ import { compareArrays } from "@rnnlm/conformance";
 import {
   type BackendRuntime,
   disposeState,
-  hasCellState,
   type ModelSpec,
-  parameterNames,
   parseModelSpec,
   parseTrainingOptions,
   type StateInit,
@@ -13,6 +11,7 @@ import {
   type TrainingOptionsInput,
   type Weights,
 } from "@rnnlm/core";
+import { hasCellState, parameterNames } from "@rnnlm/core/backend";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 import { caseWeights, randomIds, randomState } from "./model-cases.js";

@@ -1,4 +1,4 @@
-import { clipCoefficient, sumOfSquares } from "@rnnlm/core";
+import { clipCoefficient, sumOfSquares } from "@rnnlm/core/backend";
 import type { Parameters } from "./parameters.js";
 
 /**

@@ -1,6 +1,6 @@
 import { inputSize, type ModelSpec } from "@rnnlm/core";
 import { type CellForward, cellKernel } from "./cell.js";
-import type { DropoutMasks as CoreDropoutMasks } from "@rnnlm/core";
+import type { DropoutMasks as CoreDropoutMasks } from "@rnnlm/core/backend";
 
 type DropoutMasks = CoreDropoutMasks<Float64Array>;
 import { addMatVec, masked } from "./matrix.js";

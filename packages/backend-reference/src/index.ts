@@ -1,4 +1,3 @@
 export { referenceBackend } from "./reference-backend.js";
 export { type Forward64Result, ReferenceModel, type State64 } from "./reference-model.js";
 export { ReferenceTrainableModel } from "./reference-trainable-model.js";
-export { buildConformanceFixtures, type FixtureFile } from "./conformance-fixtures.js";

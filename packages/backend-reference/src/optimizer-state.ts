@@ -1,4 +1,5 @@
-import { bufferParameter, type OptimizerSpec } from "@rnnlm/core";
+import type { OptimizerSpec } from "@rnnlm/core";
+import { bufferParameter } from "@rnnlm/core/backend";
 import type { Parameters } from "./parameters.js";
 
 /**

@@ -1,4 +1,5 @@
-import { type ModelSpec, parameterNames } from "@rnnlm/core";
+import type { ModelSpec } from "@rnnlm/core";
+import { parameterNames } from "@rnnlm/core/backend";
 
 /**
  * The trainable parameters in float64, keyed by {@link parameterNames} (tied models have no

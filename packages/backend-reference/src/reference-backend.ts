@@ -4,13 +4,13 @@ import {
   type BackendRuntime,
   type CreateModelOptions,
   type CreateTrainableModelOptions,
-  initWeights,
   type ModelSpec,
   parseModelSpec,
   parseTrainingOptions,
   SeededRandom,
   type Weights,
 } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import { ReferenceModel } from "./reference-model.js";
 import { ReferenceTrainableModel } from "./reference-trainable-model.js";
 

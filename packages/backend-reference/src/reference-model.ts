@@ -1,26 +1,28 @@
 import {
+  type ForwardResult,
+  type Model,
+  type ModelSpec,
+  type RecurrentState,
+  ShapeError,
+  type StateInit,
+  type TimeMajorIds,
+  type Weights,
+} from "@rnnlm/core";
+import {
   beginHostState,
   canonicalWeightShapes,
   checkForwardInput,
   checkNotDisposed,
   checkState,
   emptyForward,
-  type ForwardResult,
   HostTensor,
   hasCellState,
-  type Model,
-  type ModelSpec,
   noDropout,
   parameterNames,
-  type RecurrentState,
-  ShapeError,
-  type StateInit,
   stateShape,
-  type TimeMajorIds,
   validateWeights,
-  type Weights,
   withTiedDecoder,
-} from "@rnnlm/core";
+} from "@rnnlm/core/backend";
 import { forwardPass } from "./forward.js";
 import type { Parameters } from "./parameters.js";
 

@@ -1,13 +1,6 @@
 import {
-  canonicalWeightShapes,
-  checkLearningRate,
-  checkTrainingBatch,
-  drawDropoutMasks,
-  noDropout,
-  optimizerBufferLayout,
   type GradientResult,
   type LossResult,
-  parameterNames,
   type RandomState,
   type RecurrentState,
   SeededRandom,
@@ -15,9 +8,19 @@ import {
   type TrainableModel,
   type TrainingOptions,
   type TrainStepResult,
-  validateOptimizerState,
   type Weights,
 } from "@rnnlm/core";
+import {
+  canonicalWeightShapes,
+  checkFiniteStep,
+  checkLearningRate,
+  checkTrainingBatch,
+  drawDropoutMasks,
+  noDropout,
+  optimizerBufferLayout,
+  parameterNames,
+  validateOptimizerState,
+} from "@rnnlm/core/backend";
 import { backwardPass, lossOf } from "./backward.js";
 import { clipGradNorm } from "./clip-grad-norm.js";
 import { forwardPass } from "./forward.js";
@@ -55,6 +58,7 @@ export class ReferenceTrainableModel extends ReferenceModel implements Trainable
     const trace = forwardPass(this.spec, this.params, batch.x, batch.steps, batch.batch, s.h, s.c, masks);
     const { loss, grads } = backwardPass(this.params, trace, batch.y);
     const gradNorm = clipGradNorm(grads, parameterNames(this.spec), this.training.clip);
+    checkFiniteStep(loss, gradNorm);
     this.optimizer.apply(this.params, grads);
     return { loss, gradNorm, state: this.toState(trace.h, trace.c, batch.batch) };
   }

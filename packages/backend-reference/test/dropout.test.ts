@@ -1,13 +1,5 @@
-import {
-  drawDropoutMasks,
-  initWeights,
-  type ModelSpec,
-  parameterNames,
-  parseModelSpec,
-  parseTrainingOptions,
-  SeededRandom,
-  type TimeMajorBatch,
-} from "@rnnlm/core";
+import { type ModelSpec, parseModelSpec, parseTrainingOptions, SeededRandom, type TimeMajorBatch } from "@rnnlm/core";
+import { drawDropoutMasks, initWeights, parameterNames } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { backwardPass, lossOf } from "../src/backward.js";
 import { forwardPass } from "../src/forward.js";

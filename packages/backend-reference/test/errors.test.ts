@@ -1,4 +1,5 @@
-import { HostTensor, parseModelSpec, ShapeError } from "@rnnlm/core";
+import { parseModelSpec, ShapeError } from "@rnnlm/core";
+import { HostTensor } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { referenceBackend } from "../src/index.js";
 

@@ -1,15 +1,14 @@
 import {
   CELLS,
   type Cell,
-  initWeights,
   type ModelSpec,
-  parameterNames,
   parseModelSpec,
   SeededRandom,
   type StateInit,
   type TimeMajorBatch,
   type Weights,
 } from "@rnnlm/core";
+import { initWeights, parameterNames } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { ReferenceTrainableModel } from "../src/index.js";
 

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeConformanceFixtures } from "@rnnlm/conformance";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildConformanceFixtures } from "../src/index.js";
+import { ReferenceTrainableModel } from "../src/index.js";
 
 const committed = fileURLToPath(new URL("../../../fixtures/conformance/", import.meta.url));
 
@@ -20,12 +21,10 @@ describe("fixtures/conformance", () => {
   const temp = mkdtempSync(join(tmpdir(), "rnnlm-fixtures-"));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it("regenerates byte for byte (run `pnpm --filter @rnnlm/backend-reference fixtures` after changing the generator)", async () => {
-    for (const file of await buildConformanceFixtures()) {
-      const path = join(temp, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.bytes);
-    }
+  it("regenerates byte for byte (the writer: packages/conformance/src/write-fixtures.ts; run `pnpm --filter @rnnlm/backend-reference fixtures` after changing it)", async () => {
+    await writeConformanceFixtures(temp, {
+      createModel: (spec, weights, training) => new ReferenceTrainableModel(spec, weights, training),
+    });
     const fresh = listFiles(temp);
     expect(listFiles(committed)).toEqual(fresh);
     const differing = fresh.filter((f) => !readFileSync(join(temp, f)).equals(readFileSync(join(committed, f))));

@@ -1,7 +1,5 @@
 import {
-  initWeights,
   type ModelSpec,
-  parameterNames,
   parseModelSpec,
   parseTrainingOptions,
   SeededRandom,
@@ -9,6 +7,7 @@ import {
   type TrainingOptionsInput,
   type Weights,
 } from "@rnnlm/core";
+import { initWeights, parameterNames } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { ReferenceTrainableModel } from "../src/index.js";
 

@@ -8,7 +8,8 @@ import type {
   TrainableModel,
   Weights,
 } from "@rnnlm/core";
-import { initWeights, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import type { LoadedDevice } from "./devices.js";
 import { TfjsModel } from "./tfjs-model.js";
 import { TfjsTrainableModel } from "./tfjs-trainable-model.js";

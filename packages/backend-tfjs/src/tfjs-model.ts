@@ -9,7 +9,7 @@ import {
   stateShape,
   validateWeights,
   withTiedDecoder,
-} from "@rnnlm/core";
+} from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
 import { activate, type LoadedDevice } from "./devices.js";
 import { DerivedTensorCache } from "./derived-tensors.js";

@@ -1,29 +1,30 @@
-import type {
-  DropoutMasks,
-  GradientResult,
-  LossResult,
-  ModelSpec,
-  RandomState,
-  RecurrentState,
-  TimeMajorBatch,
-  TrainableModel,
-  TrainingOptions,
-  TrainStepResult,
-  Weights,
+import {
+  type GradientResult,
+  type LossResult,
+  type ModelSpec,
+  type RandomState,
+  type RecurrentState,
+  SeededRandom,
+  type TimeMajorBatch,
+  type TrainableModel,
+  type TrainingOptions,
+  type TrainStepResult,
+  type Weights,
 } from "@rnnlm/core";
 import {
+  checkFiniteStep,
   checkLearningRate,
   checkTrainingBatch,
   clipCoefficient,
   drawDropoutMasks,
+  type DropoutMasks,
   hasDropout,
   optimizerBufferLayout,
   parameterNames,
-  SeededRandom,
   sizeOf,
   sumOfSquares,
   validateOptimizerState,
-} from "@rnnlm/core";
+} from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoadedDevice } from "./devices.js";
 import { type NetworkRun, runNetwork } from "./network.js";
@@ -33,7 +34,6 @@ import { TfjsTensor } from "./tfjs-tensor.js";
 import { TfjsModel } from "./tfjs-model.js";
 
 interface StepTensors {
-  loss: tf.Scalar;
   h: tf.Tensor;
   c?: tf.Tensor;
   [key: string]: tf.Tensor | undefined;
@@ -101,6 +101,7 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
       params: Map<string, tf.Tensor>;
       buffers: Map<string, tf.Tensor>;
       norm: number;
+      loss: number;
     };
     try {
       const forward = tf.tidy(() => {
@@ -116,6 +117,11 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
       // float32 drifts by up to 1e-3 relative over millions of values.
       const values = await Promise.all(names.map((name) => (grads.get(name) as tf.Tensor).data<"float32">()));
       const norm = Math.sqrt(sumOfSquares(values));
+      const lossValue = (await (forward.loss as tf.Scalar).data())[0];
+      if (!(Number.isFinite(lossValue) && Number.isFinite(norm))) {
+        for (const t of Object.values(forward)) t.dispose();
+        checkFiniteStep(lossValue, norm);
+      }
       const coef = clipCoefficient(norm, this.training.clip);
       const flat = tf.tidy(() => {
         const clipped = new Map<string, tf.Tensor>();
@@ -136,8 +142,9 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
         if (key.startsWith("param:")) params.set(key.slice(6), t);
         else if (key.startsWith("buffer:")) buffers.set(key.slice(7), t);
       }
-      const result: StepTensors = { loss: forward.loss as tf.Scalar, h: forward.h, c: forward.c };
-      out = { result, params, buffers, norm };
+      forward.loss.dispose();
+      const result: StepTensors = { h: forward.h, c: forward.c };
+      out = { result, params, buffers, norm, loss: lossValue };
     } finally {
       st.release();
     }
@@ -146,10 +153,8 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     this.params = out.params;
     this.buffers = out.buffers;
     this.step = step;
-    const lossValue = await out.result.loss.data();
-    out.result.loss.dispose();
     return {
-      loss: lossValue[0],
+      loss: out.loss,
       gradNorm: out.norm,
       state: TfjsTrainableModel.detached(out.result.h, out.result.c),
     };

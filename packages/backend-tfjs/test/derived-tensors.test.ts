@@ -1,5 +1,6 @@
 import type { ModelSpec, TrainableModel, Weights } from "@rnnlm/core";
-import { disposeState, initWeights, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { disposeState, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";
 import { referenceForward, toFloat64 } from "./float64-reference.js";

@@ -5,7 +5,7 @@
  */
 import type { ModelSpec, Weights } from "@rnnlm/core";
 import { gateCount } from "@rnnlm/core";
-import type { DropoutMasks } from "@rnnlm/core";
+import type { DropoutMasks } from "@rnnlm/core/backend";
 
 export type Params = Record<string, { shape: number[]; data: Float64Array }>;
 

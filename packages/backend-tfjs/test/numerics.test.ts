@@ -1,12 +1,6 @@
 import type { Cell, ModelSpec, TrainableModel, TrainingOptionsInput } from "@rnnlm/core";
-import {
-  disposeState,
-  drawDropoutMasks,
-  hasCellState,
-  parameterNames,
-  parseModelSpec,
-  SeededRandom,
-} from "@rnnlm/core";
+import { disposeState, parseModelSpec, SeededRandom } from "@rnnlm/core";
+import { drawDropoutMasks, hasCellState, parameterNames } from "@rnnlm/core/backend";
 import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";
 import { finiteDifferenceGrads, type Params, referenceForward, toFloat64 } from "./float64-reference.js";

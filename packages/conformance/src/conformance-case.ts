@@ -3,9 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   decodeSafetensors,
-  hasCellState,
   type ModelSpec,
-  parameterNames,
   parseModelSpec,
   parseTrainingOptions,
   type SafetensorsTensor,
@@ -13,8 +11,8 @@ import {
   type TimeMajorBatch,
   type TrainingOptions,
   type Weights,
-  canonicalWeightShapes,
 } from "@rnnlm/core";
+import { hasCellState, parameterNames, canonicalWeightShapes } from "@rnnlm/core/backend";
 
 /** Expected results of one {@link ConformanceCase}, all computed in float64 by the reference backend. */
 export interface ConformanceExpected {

@@ -1,11 +1,5 @@
-import {
-  type BackendRuntime,
-  canonicalWeightShapes,
-  disposeState,
-  hasCellState,
-  parameterNames,
-  type RecurrentState,
-} from "@rnnlm/core";
+import { type BackendRuntime, disposeState, type RecurrentState } from "@rnnlm/core";
+import { canonicalWeightShapes, hasCellState, parameterNames } from "@rnnlm/core/backend";
 import { type CompareOptions, expectClose } from "./compare.js";
 import type { ConformanceCase, TrainingRunCase } from "./conformance-case.js";
 

@@ -2,11 +2,10 @@ import {
   type BackendRuntime,
   CheckpointError,
   disposeState,
-  HostTensor,
   type Model,
   ModelDisposedError,
   type ModelSpec,
-  optimizerBufferLayout,
+  NonFiniteLossError,
   parseModelSpec,
   parseTrainingOptions,
   type RecurrentState,
@@ -18,6 +17,7 @@ import {
   type TrainingOptions,
   type Weights,
 } from "@rnnlm/core";
+import { HostTensor, optimizerBufferLayout } from "@rnnlm/core/backend";
 
 /** The error classes a contract case may expect, by the `name` they give their errors. */
 const ERROR_CLASSES = {
@@ -25,6 +25,7 @@ const ERROR_CLASSES = {
   SpecError,
   CheckpointError,
   ModelDisposedError,
+  NonFiniteLossError,
 } as const;
 export type ContractErrorName = keyof typeof ERROR_CLASSES;
 
@@ -86,6 +87,46 @@ async function optimizerStateOf(ctx: ContractContext): Promise<Weights> {
 function train(ctx: ContractContext): TrainableModel {
   if (ctx.trainable === undefined) throw new Error("internal: a train case ran without a trainable model");
   return ctx.trainable;
+}
+
+/** Equal values, NaN equal to NaN (a poisoned weight must come back as it went in). */
+function expectSameTensors(what: string, expected: Weights, actual: Weights): void {
+  const keys = Object.keys(expected).sort();
+  if (Object.keys(actual).sort().join(",") !== keys.join(",")) throw new Error(`${what}: the keys changed`);
+  for (const key of keys) {
+    const a = actual[key].data;
+    const e = expected[key].data;
+    for (let i = 0; i < e.length; i++) {
+      if (!(a[i] === e[i] || (Number.isNaN(a[i]) && Number.isNaN(e[i])))) {
+        throw new Error(`${what}: ${key}[${i}] changed from ${e[i]} to ${a[i]}`);
+      }
+    }
+  }
+}
+
+/**
+ * A training step whose loss is not finite, from weights with `decoder.bias[column]` set to
+ * `value`: it must throw (the suite checks `NonFiniteLossError`) and leave the weights and the
+ * optimizer state (Adam's step included) exactly as they were.
+ */
+async function nonFiniteStep(ctx: ContractContext, column: number, value: number): Promise<void> {
+  const model = train(ctx);
+  const weights = await model.getWeights();
+  const bias = Float32Array.from(weights["decoder.bias"].data);
+  bias[column] = value;
+  await model.setWeights({ ...weights, "decoder.bias": { shape: weights["decoder.bias"].shape, data: bias } });
+  const before = await model.getWeights();
+  const optimizerBefore = await model.getOptimizerState();
+  let thrown: unknown;
+  try {
+    await withState(model, 2, (s) => model.trainStep(GOOD, s));
+  } catch (error) {
+    thrown = error;
+  }
+  if (thrown === undefined) return;
+  expectSameTensors("weights after the refused step", before, await model.getWeights());
+  expectSameTensors("optimizer state after the refused step", optimizerBefore, await model.getOptimizerState());
+  throw thrown;
 }
 
 /**
@@ -282,6 +323,20 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     needs: "train",
     expected: "ShapeError",
     act: (ctx) => withState(ctx.model, 1, (s) => train(ctx).gradients(GOOD, s)),
+  },
+  {
+    name: "trainStep: a NaN loss throws NonFiniteLossError and updates nothing",
+    needs: "train",
+    expected: "NonFiniteLossError",
+    // A NaN decoder bias makes every logit of its column, so every row's loss, NaN.
+    act: (ctx) => nonFiniteStep(ctx, 0, Number.NaN),
+  },
+  {
+    name: "trainStep: an infinite loss (finite gradients) throws NonFiniteLossError and updates nothing",
+    needs: "train",
+    expected: "NonFiniteLossError",
+    // Target 1 gets probability 0: log p = −∞, the loss +∞, while softmax − onehot stays finite.
+    act: (ctx) => nonFiniteStep(ctx, 1, Number.NEGATIVE_INFINITY),
   },
   {
     name: "setLearningRate: 0",

@@ -1,11 +1,5 @@
-import {
-  type BackendRuntime,
-  clipCoefficient,
-  disposeState,
-  parseModelSpec,
-  SeededRandom,
-  sumOfSquares,
-} from "@rnnlm/core";
+import { type BackendRuntime, disposeState, parseModelSpec, SeededRandom } from "@rnnlm/core";
+import { clipCoefficient, sumOfSquares } from "@rnnlm/core/backend";
 
 /** What {@link checkGradNormPrecision} measured. */
 export interface GradNormPrecision {

@@ -39,3 +39,10 @@ export {
   checkContractCase,
 } from "./contract-cases.js";
 export { type ContractSuiteOptions, runContractSuite } from "./contract-suite.js";
+export {
+  buildConformanceFixtures,
+  type FixtureFile,
+  type FixtureOracle,
+  type OracleModel,
+  writeConformanceFixtures,
+} from "./write-fixtures.js";

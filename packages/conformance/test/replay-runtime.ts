@@ -1,12 +1,5 @@
-import {
-  type BackendRuntime,
-  HostTensor,
-  type Model,
-  type RecurrentState,
-  type StateInit,
-  type TrainableModel,
-  type Weights,
-} from "@rnnlm/core";
+import type { BackendRuntime, Model, RecurrentState, StateInit, TrainableModel, Weights } from "@rnnlm/core";
+import { HostTensor } from "@rnnlm/core/backend";
 import type { ConformanceCase } from "../src/index.js";
 
 /**

@@ -93,7 +93,7 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect(existsSync(join(project, "node_modules", "onnxruntime-node", "package.json"))).toBe(true);
   });
 
-  it.each(["@rnnlm/core", "@rnnlm/data", "@rnnlm/backend-onnx", "@rnnlm/backend-reference"])(
+  it.each(["@rnnlm/core", "@rnnlm/core/backend", "@rnnlm/data", "@rnnlm/backend-onnx", "@rnnlm/backend-reference"])(
     "%s under the browser condition reaches no Node built-in and no native runtime",
     (entry) => {
       const graph = importGraph(project, entry, ["browser", "import"], (name) => name.startsWith("@rnnlm/"));
@@ -133,6 +133,32 @@ describe.runIf(probe.ok || required)("an empty npm project using the packed pack
     expect(run.nativeText.length).toBeGreaterThan("the time".length);
     expect(run.onnxText).toBe(run.nativeText);
     expect(run.match).toBe(true);
+  });
+
+  it("runs a backend author's program: a toy backend on @rnnlm/core/backend, generating and encoding a checkpoint", async () => {
+    expect(existsSync(join(project, "dist", "backend-author.js")), "tsconfig.node16.json compiles it").toBe(true);
+    const result = expectSuccess(
+      await runCommand(process.execPath, ["dist/backend-author.js"], {
+        cwd: project,
+        env: consumerEnv(),
+        timeoutMs: 60_000,
+      }),
+    );
+    const run = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as {
+      backend: string;
+      text: string;
+      vocabulary: string;
+      files: string[];
+    };
+    // The toy model predicts id + 1 (mod V): greedy text from "a" walks the vocabulary round.
+    const tokens = ["<unk>", "a", "b", "c", "d"];
+    const expected = Array.from({ length: 9 }, (_, i) => tokens[(1 + i) % tokens.length]).join("");
+    expect(run).toEqual({
+      backend: "cycle:cpu",
+      text: expected,
+      vocabulary: "<unk>abcd",
+      files: ["model.safetensors:true", "config.json:true"],
+    });
   });
 
   it("runs the installed rnnlm command with npx: train, generate, export, generate from the .onnx", async () => {

@@ -1,5 +1,5 @@
 import type { TimeMajorBatch } from "./batch.js";
-import { CheckpointError, ModelDisposedError, ShapeError, SpecError } from "./errors.js";
+import { CheckpointError, ModelDisposedError, NonFiniteLossError, ShapeError, SpecError } from "./errors.js";
 import type { ForwardResult, RecurrentState, StateInit, TimeMajorIds } from "./model.js";
 import type { OptimizerSpec } from "./optimizer.js";
 import { hasCellState, type ModelSpec } from "./spec.js";
@@ -146,6 +146,21 @@ export function emptyForward(spec: ModelSpec, state: RecurrentState, batch: numb
   const copy = (t: Tensor<"float32">) => HostTensor.float32(Float32Array.from(t.dataSync()), shape);
   const logits = HostTensor.float32(new Float32Array(0), [0, spec.vocabSize]);
   return { logits, state: state.c === undefined ? { h: copy(state.h) } : { h: copy(state.h), c: copy(state.c) } };
+}
+
+/**
+ * The rule for a step whose loss or gradient norm is NaN or infinite: `trainStep` throws
+ * {@link NonFiniteLossError} (`ERR_NON_FINITE_LOSS`) before it updates anything, so the weights,
+ * the optimizer buffers and Adam's step count stay as they were (a diverged step must not
+ * poison the model that the caller may still save or roll back). Backends call this between
+ * computing the step's loss and gradient norm and applying the update.
+ */
+export function checkFiniteStep(loss: number, gradNorm: number): void {
+  if (Number.isFinite(loss) && Number.isFinite(gradNorm)) return;
+  throw new NonFiniteLossError(
+    `the training step's loss is ${loss} (gradient norm ${gradNorm}), so nothing was updated: ` +
+      "lower the learning rate or enable gradient clipping",
+  );
 }
 
 /** Checks a learning rate (finite, > 0) and returns it. */

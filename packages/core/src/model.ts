@@ -73,7 +73,7 @@ export interface LossResult {
 }
 
 export interface GradientResult extends LossResult {
-  /** d loss / d parameter, keyed by {@link parameterNames} (tied: only `encoder.weight`). */
+  /** d loss / d parameter, keyed by `parameterNames(spec)` of `@rnnlm/core/backend` (tied: only `encoder.weight`). */
   readonly grads: Weights;
 }
 
@@ -88,7 +88,10 @@ export interface TrainStepResult extends LossResult {
  */
 export interface TrainableModel extends Model {
   readonly training: TrainingOptions;
-  /** One optimisation step on `batch` from `state` (dropout on, per the spec). */
+  /**
+   * One optimisation step on `batch` from `state` (dropout on, per the spec). A NaN or infinite
+   * loss or gradient norm throws `NonFiniteLossError` and updates nothing (`checkFiniteStep`).
+   */
   trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult>;
   /** Loss without updating anything (dropout off). */
   evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult>;

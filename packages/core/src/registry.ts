@@ -1,4 +1,4 @@
-import type { Backend, BackendInitOptions, BackendRuntime, Capability, TrainingRuntime } from "./backend.js";
+import type { Backend, BackendInitOptions, BackendRuntime, Capability, TrainingRuntime } from "./runtime.js";
 import { BackendUnavailableError, SpecError } from "./errors.js";
 
 const backends = new Map<string, Backend>();

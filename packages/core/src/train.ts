@@ -1,6 +1,13 @@
 import { type BatchSource, type TimeMajorBatch, toTimeMajor } from "./batch.js";
 import { NonFiniteLossError, SpecError } from "./errors.js";
-import { disposeState, type Model, type RecurrentState, type StateInit, type TrainableModel } from "./model.js";
+import {
+  disposeState,
+  type Model,
+  type RecurrentState,
+  type StateInit,
+  type TrainableModel,
+  type TrainStepResult,
+} from "./model.js";
 import { type LrSchedule, nextLearningRate } from "./optimizer.js";
 import type { EpochRecord, PartialEpoch, TrainerState } from "./trainer-state.js";
 import type { Weights } from "./weights.js";
@@ -204,9 +211,20 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
         if (state !== null) disposeState(state);
         state = model.beginState(batch.batch);
       }
-      const result = await model.trainStep(batch, state);
+      let result: TrainStepResult;
+      try {
+        result = await model.trainStep(batch, state);
+      } catch (error) {
+        // The step refused a non-finite loss (the model is unchanged): say where, as below.
+        if (!(error instanceof NonFiniteLossError)) throw error;
+        disposeState(state);
+        throw new NonFiniteLossError(
+          `epoch ${epoch + 1}, batch ${index}: ${error.message} (learning rate now ${lr}); the last checkpoint written is intact`,
+        );
+      }
       disposeState(state);
       state = result.state;
+      // A backend that does not check its step (see `checkFiniteStep`) is caught here, after it.
       if (!Number.isFinite(result.loss)) {
         disposeState(state);
         throw new NonFiniteLossError(

@@ -1,6 +1,5 @@
 import {
   type GradientResult,
-  HostTensor,
   type LossResult,
   type ModelSpec,
   parseModelSpec,
@@ -16,6 +15,7 @@ import {
   type TrainStepResult,
   type Weights,
 } from "../src/index.js";
+import { HostTensor } from "../src/backend.js";
 
 /**
  * A test double for the loop and generation: logits = table[x] (a bigram model), trained by

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { drawDropoutMasks, hasDropout, noDropout, parseModelSpec, SeededRandom } from "../src/index.js";
+import { parseModelSpec, SeededRandom } from "../src/index.js";
+import { drawDropoutMasks, hasDropout, noDropout } from "../src/backend.js";
 
 describe("dropout masks", () => {
   const spec = parseModelSpec({

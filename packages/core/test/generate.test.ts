@@ -1,17 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
+  type GreedyStepsResult,
+  type RecurrentState,
+  SeededRandom,
+  type TokenCodec,
+  TextGenerator,
+} from "../src/index.js";
+import {
   argmax,
   drawFrom,
   FEED_CHUNK_STEPS,
   GREEDY_CHUNK_STEPS,
-  type GreedyStepsResult,
-  type RecurrentState,
-  SeededRandom,
   samplingDistribution,
   softmax,
-  type TokenCodec,
-  TextGenerator,
-} from "../src/index.js";
+} from "../src/backend.js";
 import { BigramModel } from "./bigram-model.js";
 
 const chars = ["<unk>", "a", "b", "c"];

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   CheckpointError,
+  parseModelSpec,
+  parseTrainingOptions,
+  ShapeError,
+  SpecError,
+  type Weights,
+} from "../src/index.js";
+import {
   checkLearningRate,
   checkTokenIds,
   emptyForward,
@@ -8,13 +15,8 @@ import {
   initialStateValues,
   optimizerBufferLayout,
   parameterNames,
-  parseModelSpec,
-  parseTrainingOptions,
-  ShapeError,
-  SpecError,
   validateOptimizerState,
-  type Weights,
-} from "../src/index.js";
+} from "../src/backend.js";
 
 const spec = parseModelSpec({ cell: "lstm", vocabSize: 5, hiddenSize: 3, embeddingSize: 2 });
 const optimizer = (o: object) => parseTrainingOptions({ optimizer: o }).optimizer;

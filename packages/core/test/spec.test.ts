@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  canonicalWeightShapes,
-  initWeights,
-  parameterCount,
-  parameterNames,
-  parseModelSpec,
-  parseTrainingOptions,
-  SeededRandom,
-  SpecError,
-  validateWeights,
-} from "../src/index.js";
+import { parameterCount, parseModelSpec, parseTrainingOptions, SeededRandom, SpecError } from "../src/index.js";
+import { canonicalWeightShapes, initWeights, parameterNames, validateWeights } from "../src/backend.js";
 
 describe("model spec", () => {
   it("fills defaults", () => {

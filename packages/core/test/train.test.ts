@@ -2,16 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   type CheckpointReason,
   evaluatePerplexity,
-  meanCrossEntropy,
   type Model,
   NonFiniteLossError,
-  nextLearningRate,
   parseLrSchedule,
   type StepLrSchedule,
-  stepLearningRate,
   type TrainerState,
   trainLoop,
 } from "../src/index.js";
+import { meanCrossEntropy } from "../src/backend.js";
+import { nextLearningRate, stepLearningRate } from "../src/optimizer.js";
 import { BigramModel } from "./bigram-model.js";
 import { patternSource } from "./sources.js";
 

@@ -3,26 +3,31 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import { CapturedOutput, type CliContext } from "../cli-output.js";
+import { CapturedOutput, type CliContext, warningsTo } from "../cli-output.js";
+import { CONFIG_FLAGS } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
+import { configLayerFromFlags } from "../flag-layer.js";
+import type { PartialRunConfig } from "../run-config.js";
 import { helpText } from "../help-text.js";
 import { parseFlags } from "../parse-flags.js";
 import { holdsCheckpoint, runFolder } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
-import { exportCommand } from "./export.js";
+import { exportCheckpoint } from "./export.js";
 import { generateText } from "./generate.js";
-import { trainCommand } from "./train.js";
+import { runTraining } from "./train.js";
+
+/** A config-key flag as the demo takes it: its table entry with the demo's help. */
+function demoFlag(key: "save" | "epochs" | "backend", help: string): FlagDef {
+  const def = CONFIG_FLAGS.find((d) => d.key === key);
+  if (def === undefined) throw new Error(`unreachable: ${key} is a config key`);
+  return { ...def, help };
+}
 
 const DEMO_FLAGS: readonly FlagDef[] = [
-  { flag: "save", type: "string", placeholder: "DIR", help: "run folder (default runs/demo)" },
+  demoFlag("save", "run folder (default runs/demo)"),
   { flag: "config", type: "string", placeholder: "FILE|PRESET", help: "training preset (default d2l-lstm-quick)" },
-  { flag: "epochs", type: "int", placeholder: "N", help: "override the preset's epochs" },
-  {
-    flag: "backend",
-    type: "string",
-    placeholder: "HINTS",
-    help: "training backend (default RNNLM_BACKEND, else auto)",
-  },
+  demoFlag("epochs", "override the preset's epochs"),
+  demoFlag("backend", "training backend (default RNNLM_BACKEND, else auto)"),
   { flag: "force", type: "boolean", help: "replace a run in --save that an earlier demo did not write" },
 ];
 
@@ -44,17 +49,21 @@ const LENGTH = 50;
 
 /** `rnnlm demo` (`npm start`). */
 export async function demoCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const values = parseFlags("demo", argv, DEMO_FLAGS);
+  const values = parseFlags("demo", argv, DEMO_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(DEMO_HELP);
     return 0;
   }
   const out = ctx.stdout;
-  const save = typeof values.save === "string" ? values.save : join("runs", "demo");
+  const given = configLayerFromFlags(values, "demo");
+  const save = given.save ?? join("runs", "demo");
   const preset = typeof values.config === "string" ? values.config : "d2l-lstm-quick";
-  const trainArgs = ["--config", preset, "--save", save];
-  if (typeof values.epochs === "number") trainArgs.push("--epochs", String(values.epochs));
-  if (typeof values.backend === "string") trainArgs.push("--backend", values.backend);
+  const flags: PartialRunConfig = { ...given, save };
+  const trainLine = [
+    `--config ${preset} --save ${save}`,
+    ...(flags.epochs === undefined ? [] : [`--epochs ${flags.epochs}`]),
+    ...(typeof flags.backend === "string" ? [`--backend ${flags.backend}`] : []),
+  ].join(" ");
 
   // The demo replaces only a run an earlier demo wrote, or any with --force; train deletes it
   // only after validating the config, data and backend, under the folder's lock.
@@ -70,8 +79,8 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   }
   const onnxFile = join(save, "model.onnx");
   const replaceOnnx = owned || !existsSync(onnxFile);
-  out.write(`\n== 1. rnnlm train ${trainArgs.join(" ")}\n`);
-  const trained = await trainCommand(trainArgs, ctx, {
+  out.write(`\n== 1. rnnlm train ${trainLine}\n`);
+  const trained = await runTraining({ config: preset, flags }, ctx, {
     replaceRun: owned,
     claimed: (dir) => writeFile(join(dir, DEMO_MARKER), "written by rnnlm demo, which may replace this run\n"),
   });
@@ -80,13 +89,13 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   const checkpoint = await loadCheckpoint(runFolder(save).last);
   const last = checkpoint.trainer?.history.at(-1);
   const trainRuntime = await loadBackend(
-    backendHints({ flag: values.backend as string | undefined, env: ctx.env }),
+    backendHints({ flag: flags.backend ?? undefined, env: ctx.env }),
     "train",
     threadsOf(undefined, ctx.env),
   );
   out.write(`\nperplexity ${last ? last.trainPerplexity.toFixed(2) : "?"} after ${last?.epoch ?? 0} epochs\n`);
 
-  const warn = (message: string): void => ctx.stderr.write(`rnnlm: warning: ${message}\n`);
+  const warn = warningsTo(ctx);
   // The checkpoint runs on the embedded runtime (TensorFlow.js) when it is installed, so the
   // check compares two independent runtimes even when ONNX Runtime did the training.
   const embedded = await loadBackend(["tfjs", trainRuntime.id], "infer");
@@ -100,10 +109,7 @@ export async function demoCommand(argv: readonly string[], ctx: CliContext): Pro
   );
 
   out.write(`\n== 3. rnnlm export --checkpoint ${save} --onnx ${onnxFile}\n`);
-  const exported = await exportCommand(
-    ["--checkpoint", save, "--onnx", onnxFile, ...(replaceOnnx ? ["--force"] : [])],
-    ctx,
-  );
+  const exported = await exportCheckpoint({ checkpoint: save, onnx: onnxFile, force: replaceOnnx }, ctx);
   if (exported !== 0) return exported;
 
   out.write(

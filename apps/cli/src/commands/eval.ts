@@ -3,8 +3,8 @@ import { loadCheckpoint } from "@rnnlm/core/node";
 import { evalSource } from "../batch-sources.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import type { CliContext } from "../cli-output.js";
-import { CONFIG_FLAGS } from "../config-keys.js";
+import { type CliContext, warningsTo } from "../cli-output.js";
+import { configFlagsOf } from "../config-keys.js";
 import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
 import { helpText } from "../help-text.js";
@@ -16,8 +16,6 @@ import { findCheckpoint, holdsCheckpoint, recoverIfIdle, runFolder } from "../ru
 import { UsageError } from "../usage-error.js";
 import { checkpointCodec } from "../checkpoint-codec.js";
 
-const pick = (...names: string[]): FlagDef[] => CONFIG_FLAGS.filter((d) => names.includes(d.flag));
-
 const EVAL_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },
   {
@@ -26,7 +24,7 @@ const EVAL_FLAGS: readonly FlagDef[] = [
     choices: ["best", "last", "both"],
     help: "in a run folder: best/ (default; last/ when there is none), last/, or both",
   },
-  ...pick("data", "max-tokens", "bptt", "eval-batch-size", "backend", "device", "threads"),
+  ...configFlagsOf("eval"),
 ];
 
 export const EVAL_HELP = helpText(
@@ -68,7 +66,7 @@ async function checkpointsToEvaluate(path: string, which: string | undefined): P
 
 /** `rnnlm eval`. */
 export async function evalCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const values = parseFlags("eval", argv, EVAL_FLAGS);
+  const values = parseFlags("eval", argv, EVAL_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(EVAL_HELP);
     return 0;

@@ -40,14 +40,27 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext): P
   if (typeof values.onnx !== "string") {
     throw new UsageError("rnnlm export needs --onnx FILE.onnx", "name the file to write, e.g. --onnx model.onnx");
   }
-  const target = values.onnx;
-  const force = values.force === true;
+  return exportCheckpoint({ checkpoint: values.checkpoint, onnx: values.onnx, force: values.force === true }, ctx);
+}
+
+/** What `rnnlm export` does, as `train --onnx-export` and `demo` ask for it. */
+export interface ExportRequest {
+  /** A run folder (its best/, else last/) or a checkpoint folder. */
+  readonly checkpoint: string;
+  readonly onnx: string;
+  /** Replace an existing file. */
+  readonly force: boolean;
+}
+
+/** Exports a checkpoint to ONNX and prints what it wrote; returns the exit code. */
+export async function exportCheckpoint(request: ExportRequest, ctx: CliContext): Promise<number> {
+  const { onnx: target, force } = request;
   await checkOutputFile(target, "--onnx", force);
-  const dir = await findCheckpoint(values.checkpoint, "--checkpoint", ["best", "last"]);
+  const dir = await findCheckpoint(request.checkpoint, "--checkpoint", ["best", "last"]);
   const checkpoint = await loadCheckpoint(dir);
-  const { exportOnnxFile, isJsonObject } = await import("@rnnlm/backend-onnx");
+  const { exportOnnxFile } = await import("@rnnlm/backend-onnx");
   const codec = checkpoint.codec;
-  if (!isJsonObject(codec)) {
+  if (typeof codec !== "object" || codec === null || Array.isArray(codec)) {
     throw new UsageError(
       `the checkpoint ${dir} has no vocabulary (codec), so the ONNX file could not turn ids into text`,
       "save the checkpoint with its codec (saveCheckpoint(dir, { spec, weights, codec: codec.toJSON() })), or export one written by rnnlm train",

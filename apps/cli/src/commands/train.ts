@@ -11,9 +11,9 @@ import {
 import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
 import type { TextCodec } from "@rnnlm/data";
 import { writeFileAtomic } from "@rnnlm/core/node";
-import { evalSource, samplingOf, trainSource } from "../batch-sources.js";
+import { batchOrderOf, evalSource, trainSource } from "../batch-sources.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
-import type { CliContext } from "../cli-output.js";
+import { type CliContext, warningsTo } from "../cli-output.js";
 import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
@@ -42,7 +42,7 @@ import { findCheckpoint, holdsCheckpoint, type RunFolder, recoverLocked, runFold
 import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
 import { vocabularyWarning } from "../vocabulary-warning.js";
-import { exportCommand } from "./export.js";
+import { exportCheckpoint } from "./export.js";
 import { checkpointCodec } from "../checkpoint-codec.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
@@ -129,10 +129,15 @@ function savedConfig(checkpoint: CheckpointData, dir: string): PartialRunConfig 
   return result.data;
 }
 
-async function startFresh(configArg: string | undefined, flags: PartialRunConfig, hooks: TrainHooks): Promise<Start> {
+async function startFresh(
+  configArg: string | undefined,
+  flags: PartialRunConfig,
+  hooks: TrainHooks,
+  warn: (message: string) => void,
+): Promise<Start> {
   let file: PartialRunConfig = {};
   if (configArg !== undefined) {
-    const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg));
+    const { description: _, $schema: __, ...keys } = await readConfigFile(await findConfigFile(configArg), warn);
     file = keys;
   }
   const config = resolveRunConfig(file, flags);
@@ -192,14 +197,41 @@ function describeSpec(spec: ModelSpec): string {
 
 /** `rnnlm train`: returns the exit code (0 done, 130 stopped by Ctrl-C). */
 export async function trainCommand(argv: readonly string[], ctx: CliContext, hooks: TrainHooks = {}): Promise<number> {
-  const values = parseFlags("train", argv, TRAIN_FLAGS);
+  const values = parseFlags("train", argv, TRAIN_FLAGS, warningsTo(ctx));
   if (values.help) {
     ctx.stdout.write(TRAIN_HELP);
     return 0;
   }
-  const flags = configLayerFromFlags(values, "train");
-  const resumeArg = typeof values.resume === "string" ? values.resume : undefined;
-  const configArg = typeof values.config === "string" ? values.config : undefined;
+  return runTraining(
+    {
+      flags: configLayerFromFlags(values, "train"),
+      ...(typeof values.resume === "string" ? { resume: values.resume } : {}),
+      ...(typeof values.config === "string" ? { config: values.config } : {}),
+      allowDataChange: values["allow-data-change"] === true,
+      ...(typeof values["onnx-export"] === "string" ? { onnxExport: values["onnx-export"] } : {}),
+    },
+    ctx,
+    hooks,
+  );
+}
+
+/** What `rnnlm train` does, as its flags (or `rnnlm demo`) ask for it. */
+export interface TrainRequest {
+  /** The config keys given as flags (validated key by key). */
+  readonly flags: PartialRunConfig;
+  /** `--config`: a JSON file or a preset name. */
+  readonly config?: string;
+  /** `--resume`: the run folder (or its last/ checkpoint) to continue. */
+  readonly resume?: string;
+  /** `--allow-data-change`. */
+  readonly allowDataChange?: boolean;
+  /** `--onnx-export`: export the best (else last) checkpoint to this file after training. */
+  readonly onnxExport?: string;
+}
+
+/** Trains as `request` says; returns the exit code (0 done, 130 stopped by Ctrl-C). */
+export async function runTraining(request: TrainRequest, ctx: CliContext, hooks: TrainHooks = {}): Promise<number> {
+  const { flags, resume: resumeArg, config: configArg } = request;
   if (resumeArg !== undefined && configArg !== undefined) {
     throw new UsageError(
       "--resume and --config cannot be combined",
@@ -207,7 +239,9 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
     );
   }
   const { config, checkpoint } =
-    resumeArg === undefined ? await startFresh(configArg, flags, hooks) : await startResumed(resumeArg, flags);
+    resumeArg === undefined
+      ? await startFresh(configArg, flags, hooks, warningsTo(ctx))
+      : await startResumed(resumeArg, flags);
   const run = runFolder(config.save as string);
   const threads = threadsOf(config.threads, ctx.env);
   // Checked before the data loads, so a bad schedule fails fast.
@@ -219,7 +253,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
   const trainedOn = checkpoint ? splitSavedConfig(checkpoint.config).fingerprint : undefined;
   if (trainedOn !== undefined && trainedOn !== fingerprint) {
     const what = `the corpus (--data ${config.data}) differs from the one the run in ${resumeArg} was trained on`;
-    if (values["allow-data-change"] !== true) {
+    if (request.allowDataChange !== true) {
       throw new UsageError(what, "use the original corpus, or pass --allow-data-change to continue on this one");
     }
     ctx.stderr.write(`rnnlm: warning: ${what}; continuing on it (--allow-data-change)\n`);
@@ -247,7 +281,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
     },
     memoryBudget(ctx.env),
   );
-  const onnxExport = typeof values["onnx-export"] === "string" ? values["onnx-export"] : undefined;
+  const onnxExport = request.onnxExport;
   // Before any training: a bad export path should not cost a run.
   if (onnxExport !== undefined) await checkOutputFile(onnxExport, "--onnx-export", false);
   const lock = await RunLock.acquire(run.dir, "train");
@@ -263,7 +297,7 @@ export async function trainCommand(argv: readonly string[], ctx: CliContext, hoo
     ctx.stdout.write(`| --onnx-export: ${run.dir} holds no checkpoint, so nothing was exported\n`);
     return 0;
   }
-  return exportCommand(["--checkpoint", run.dir, "--onnx", onnxExport], ctx);
+  return exportCheckpoint({ checkpoint: run.dir, onnx: onnxExport, force: false }, ctx);
 }
 
 /**
@@ -316,7 +350,7 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   out.write(
     `data: ${corpus.train.length} train` +
       `${corpus.valid ? ` / ${corpus.valid.length} valid` : ""}${corpus.test ? ` / ${corpus.test.length} test` : ""} tokens, ` +
-      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${samplingOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
+      `${corpus.codec.tokenizer.kind}-level (${cleaningNote(corpus.codec)}), ${batchOrderOf(config, corpus)} batches of ${config.batchSize}×${config.bptt}\n`,
   );
   out.write(`model: ${describeSpec(spec)}\n`);
   out.write(`backend: ${runtime.id} (${runtime.description})\n`);

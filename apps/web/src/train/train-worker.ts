@@ -3,6 +3,7 @@
 import { configureOnnxWeb, exportModel, onnxBackend } from "@rnnlm/backend-onnx/browser";
 import {
   type BackendRuntime,
+  encodeCheckpoint,
   type LrSchedule,
   parseLrSchedule,
   parseModelSpec,
@@ -18,7 +19,6 @@ import {
   type Weights,
 } from "@rnnlm/core";
 import { SequentialBatches, type TextCodec } from "@rnnlm/data";
-import { encodeCheckpoint } from "virtual:rnnlm-checkpoint-encoding";
 import { parameterCount } from "../model-summary.js";
 import { SerialLock } from "./serial-lock.js";
 import { tarArchive } from "./tar-archive.js";
@@ -89,7 +89,7 @@ function runConfigOf(
     level: "char",
     clean: request.clean,
     validFraction: hasValid ? VALID_FRACTION : 0,
-    sampling: "sequential",
+    batchOrder: "sequential",
     model: preset.model.cell,
     emsize: 0,
     nhid: preset.model.hiddenSize,
@@ -355,12 +355,12 @@ function exportOnnxFile(current: Run): Promise<Uint8Array> {
  * The run as a tar archive: `last/` is a checkpoint folder in @rnnlm/core's format (encoded by
  * core itself), `text.txt` the text it trains on; `rnnlm train --resume` continues it.
  */
-function exportRunArchive(current: Run): Uint8Array {
+async function exportRunArchive(current: Run): Promise<Uint8Array> {
   const { snapshot } = current;
   if (snapshot === null) {
     throw new Error("no checkpoint yet: one is kept after each epoch and when Stop ends the run; wait for epoch 1");
   }
-  const files = encodeCheckpoint(CHECKPOINT_FOLDER, {
+  const files = await encodeCheckpoint(CHECKPOINT_FOLDER, {
     spec: current.model.spec,
     weights: snapshot.weights,
     codec: current.codec.toJSON(),
@@ -431,7 +431,7 @@ async function handle(message: PageToWorker): Promise<void> {
       }
       try {
         const bytes = await lock.run(() =>
-          message.kind === "onnx" ? exportOnnxFile(current) : Promise.resolve(exportRunArchive(current)),
+          message.kind === "onnx" ? exportOnnxFile(current) : exportRunArchive(current),
         );
         post({ type: "exported", id: message.id, kind: message.kind, bytes }, [bytes.buffer]);
       } catch (error) {

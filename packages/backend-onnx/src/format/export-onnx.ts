@@ -1,4 +1,5 @@
-import { type Model, type ModelSpec, parseModelSpec, RnnlmError, validateWeights, type Weights } from "@rnnlm/core";
+import { type Model, type ModelSpec, parseModelSpec, RnnlmError, type Weights } from "@rnnlm/core";
+import { validateWeights } from "@rnnlm/core/backend";
 import { buildOnnxGraph } from "./inference-graph.js";
 import { ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-nodes.js";
 import { metadataProps } from "./onnx-metadata.js";

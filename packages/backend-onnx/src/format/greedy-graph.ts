@@ -1,4 +1,5 @@
-import { hasCellState, type ModelSpec, type Weights } from "@rnnlm/core";
+import type { ModelSpec, Weights } from "@rnnlm/core";
+import { hasCellState } from "@rnnlm/core/backend";
 import { buildOnnxGraph } from "./inference-graph.js";
 import { ONNX_IO } from "./onnx-io.js";
 import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "./onnx-nodes.js";

@@ -1,4 +1,5 @@
-import { type Cell, gateCount, hasCellState, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
+import { type Cell, gateCount, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
+import { hasCellState } from "@rnnlm/core/backend";
 import { ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
 import { ONNX_IO, recurrentInitializerNames } from "./onnx-io.js";
 import { onnx, type OnnxTypes } from "./onnx-proto.js";

@@ -1,4 +1,5 @@
-import { gateCount, inputSize, type ModelSpec, validateWeights, type Weights, withTiedDecoder } from "@rnnlm/core";
+import { gateCount, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
+import { validateWeights, withTiedDecoder } from "@rnnlm/core/backend";
 import { invertGateOrder, ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
 import { type OnnxMetadata, parseMetadataProps } from "./onnx-metadata.js";
 import { OnnxFileError } from "./onnx-file-error.js";

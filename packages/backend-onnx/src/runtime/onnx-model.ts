@@ -1,28 +1,30 @@
 import {
-  beginHostState,
-  checkForwardInput,
-  checkNotDisposed,
-  checkState,
-  checkTokenIds,
-  emptyForward,
   type ForwardResult,
   type GreedyStepsResult,
-  HostTensor,
-  hasCellState,
   type Model,
   type ModelSpec,
   type RecurrentState,
   RnnlmError,
   ShapeError,
   type StateInit,
-  sizeOf,
-  stateShape,
   type Tensor,
   type TimeMajorIds,
-  validateWeights,
   type Weights,
-  withTiedDecoder,
 } from "@rnnlm/core";
+import {
+  beginHostState,
+  checkForwardInput,
+  checkNotDisposed,
+  checkState,
+  checkTokenIds,
+  emptyForward,
+  HostTensor,
+  hasCellState,
+  sizeOf,
+  stateShape,
+  validateWeights,
+  withTiedDecoder,
+} from "@rnnlm/core/backend";
 import { exportOnnx } from "../format/export-onnx.js";
 import { buildGreedyModel, GREEDY_IO } from "../format/greedy-graph.js";
 import { ONNX_IO } from "../format/onnx-io.js";

@@ -3,7 +3,6 @@ import {
   type Capability,
   type CreateModelOptions,
   type CreateTrainableModelOptions,
-  initWeights,
   type Model,
   type ModelSpec,
   parseModelSpec,
@@ -11,6 +10,7 @@ import {
   SeededRandom,
   type TrainableModel,
 } from "@rnnlm/core";
+import { initWeights } from "@rnnlm/core/backend";
 import { OnnxModel } from "./onnx-model.js";
 import type { OrtEngine } from "./ort-engine.js";
 import { OnnxTrainableModel, type OnnxTrainableModelOptions } from "../train/onnx-trainable-model.js";

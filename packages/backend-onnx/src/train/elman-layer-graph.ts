@@ -2,7 +2,7 @@ import type { LayerGraph, LayerGraphInput } from "./recurrent-layer-graph.js";
 
 /**
  * Elman layer, h' = act(gi_t + W_hh·h) with gi_t = W_ih·x_t + b_ih + b_hh, act tanh or ReLU.
- * Backward: dA_t = dh_t ⊙ act′, dh_{t−1} = dA_t·W_hh + dOut_{t−1}, with act′ = 1 − h'² (tanh)
+ * Backward: dA_t = dh_t ⊙ D_t, dh_{t−1} = dA_t·W_hh + dOut_{t−1}, with D = act′ = 1 − h'² (tanh)
  * or sign(h') ∈ {0, 1} (ReLU: h' ≥ 0, and PyTorch takes relu′(0) = 0), computed once for
  * every step.
  */
@@ -21,15 +21,15 @@ export function elmanLayerGraph(input: LayerGraphInput, activation: "tanh" | "re
     hT: h,
     cT: null,
     backward({ dOut, yAll }) {
-      const derivative = activation === "tanh" ? g.rsub(1, g.mul(yAll, yAll)) : g.op1("Sign", [yAll], "relu_grad");
-      const d = g.split(derivative, 0, steps);
+      const D = activation === "tanh" ? g.rsub(1, g.mul(yAll, yAll)) : g.op1("Sign", [yAll], "relu_grad");
+      const Ds = g.split(D, 0, steps);
       const dA: string[] = new Array(steps);
       for (let t = steps - 1; t >= 0; t--) {
         const dh = t === steps - 1 ? dOut[t] : g.gemm(dA[t + 1], whh, dOut[t], false);
-        dA[t] = g.mul(dh, d[t]);
+        dA[t] = g.mul(dh, Ds[t]);
       }
-      const all = g.concat(dA, 0);
-      return { dGi: all, dGh: all };
+      const dAAll = g.concat(dA, 0);
+      return { dGi: dAAll, dGh: dAAll };
     },
   };
 }

@@ -6,8 +6,8 @@ import type { LayerGraph, LayerGraphInput } from "./recurrent-layer-graph.js";
  *
  * Backward, per step: dh_t = dGh_{t+1}·W_hh + dh_{t+1}⊙z_{t+1} + dOut_t, then
  * dGi_t = [dh, dh, dh]⊙Pi_t and dGh_t = [dh, dh, dh]⊙Ph_t, where, with Q = (1 − z)(1 − n²),
- * Pi = [Q⊙gh_n⊙r(1−r), (h − n)⊙z(1−z), Q] and Ph = [same, same, Q⊙r] are computed once for
- * all steps.
+ * Pr = Q⊙gh_n⊙r(1−r) and Pz = (h − n)⊙z(1−z), Pi = [Pr, Pz, Q] and Ph = [Pr, Pz, Q⊙r] are
+ * computed once for all steps.
  */
 export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
   const { g, steps, hidden: H, whh } = input;
@@ -15,7 +15,7 @@ export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
   const giRz = g.split(giRzAll, 0, steps);
   const giN = g.split(giNAll, 0, steps);
   const ys: string[] = [];
-  const saved = { r: [] as string[], z: [] as string[], n: [] as string[], ghn: [] as string[] };
+  const saved = { r: [] as string[], z: [] as string[], n: [] as string[], ghN: [] as string[] };
   let h = input.h0;
   for (let t = 0; t < steps; t++) {
     const gh = g.gemm(h, whh, input.bhh, true);
@@ -27,7 +27,7 @@ export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
     saved.r.push(r);
     saved.z.push(z);
     saved.n.push(n);
-    saved.ghn.push(ghN);
+    saved.ghN.push(ghN);
   }
   return {
     ys,
@@ -37,12 +37,12 @@ export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
       const R = g.concat(saved.r, 0);
       const Z = g.concat(saved.z, 0);
       const N = g.concat(saved.n, 0);
-      const GHN = g.concat(saved.ghn, 0);
+      const GhN = g.concat(saved.ghN, 0);
       const Q = g.mul(g.rsub(1, Z), g.rsub(1, g.mul(N, N)));
-      const dr = g.mul(g.mul(Q, GHN), g.mul(R, g.rsub(1, R)));
-      const dz = g.mul(g.sub(hPrevAll, N), g.mul(Z, g.rsub(1, Z)));
-      const Pi = g.split(g.concat([dr, dz, Q], 1), 0, steps);
-      const Ph = g.split(g.concat([dr, dz, g.mul(Q, R)], 1), 0, steps);
+      const Pr = g.mul(g.mul(Q, GhN), g.mul(R, g.rsub(1, R)));
+      const Pz = g.mul(g.sub(hPrevAll, N), g.mul(Z, g.rsub(1, Z)));
+      const Pi = g.split(g.concat([Pr, Pz, Q], 1), 0, steps);
+      const Ph = g.split(g.concat([Pr, Pz, g.mul(Q, R)], 1), 0, steps);
       const dGi: string[] = new Array(steps);
       const dGh: string[] = new Array(steps);
       let dhNext = "";

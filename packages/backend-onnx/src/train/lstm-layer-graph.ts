@@ -5,8 +5,8 @@ import type { LayerGraph, LayerGraphInput } from "./recurrent-layer-graph.js";
  * biases): i, f, o = σ, g = tanh; c' = f⊙c + i⊙g; h' = o⊙tanh(c').
  *
  * Backward, per step, only what is truly sequential:
- *   dh_t = dA_{t+1}·W_hh + dOut_t;  dc̃ = dc_t + dh_t⊙K_t;  dA_t = [dc̃, dc̃, dc̃, dh_t]⊙P_t;
- *   dc_{t−1} = dc̃⊙f_t,
+ *   dh_t = dA_{t+1}·W_hh + dOut_t;  dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙K_t;
+ *   dA_t = [dc_t, dc_t, dc_t, dh_t]⊙P_t,
  * with K = o⊙(1 − tanh(c')²) and P = [g⊙i(1−i), c⊙f(1−f), i⊙(1−g²), tanh(c')⊙o(1−o)]
  * computed once for all steps as (steps·batch, ·) tensors.
  */
@@ -16,8 +16,8 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
   const gi = g.split(input.giAll, 0, steps);
   const ys: string[] = [];
   const saved = { i: [] as string[], f: [] as string[], g: [] as string[], o: [] as string[] };
-  const tcs: string[] = [];
-  const cPrev: string[] = [];
+  const tanhCs: string[] = [];
+  const cPrevs: string[] = [];
   let h = input.h0;
   let c = input.c0;
   for (let t = 0; t < steps; t++) {
@@ -27,16 +27,16 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
     const f = g.sigmoid(af);
     const gg = g.tanh(ag);
     const o = g.sigmoid(ao);
-    cPrev.push(c);
+    cPrevs.push(c);
     c = g.add(g.mul(f, c), g.mul(i, gg));
-    const tc = g.tanh(c);
-    h = g.mul(o, tc);
+    const tanhC = g.tanh(c);
+    h = g.mul(o, tanhC);
     ys.push(h);
     saved.i.push(i);
     saved.f.push(f);
     saved.g.push(gg);
     saved.o.push(o);
-    tcs.push(tc);
+    tanhCs.push(tanhC);
   }
   return {
     ys,
@@ -47,32 +47,32 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
       const F = g.concat(saved.f, 0);
       const G = g.concat(saved.g, 0);
       const O = g.concat(saved.o, 0);
-      const TC = g.concat(tcs, 0);
-      const CP = g.concat(cPrev, 0);
+      const TanhC = g.concat(tanhCs, 0);
+      const CPrevAll = g.concat(cPrevs, 0);
       const sigmoidGrad = (s: string) => g.mul(s, g.rsub(1, s));
       const P = g.concat(
         [
           g.mul(G, sigmoidGrad(I)),
-          g.mul(CP, sigmoidGrad(F)),
+          g.mul(CPrevAll, sigmoidGrad(F)),
           g.mul(I, g.rsub(1, g.mul(G, G))),
-          g.mul(TC, sigmoidGrad(O)),
+          g.mul(TanhC, sigmoidGrad(O)),
         ],
         1,
       );
-      const K = g.mul(O, g.rsub(1, g.mul(TC, TC)));
+      const K = g.mul(O, g.rsub(1, g.mul(TanhC, TanhC)));
       const Ps = g.split(P, 0, steps);
       const Ks = g.split(K, 0, steps);
       const dA: string[] = new Array(steps);
-      let dc: string | null = null;
+      let dcFromNext: string | null = null;
       for (let t = steps - 1; t >= 0; t--) {
         const dh = t === steps - 1 ? dOut[t] : g.gemm(dA[t + 1], whh, dOut[t], false);
-        const fromH = g.mul(dh, Ks[t]);
-        const dcTotal: string = dc === null ? fromH : g.add(dc, fromH);
-        dA[t] = g.mul(g.concat([dcTotal, dcTotal, dcTotal, dh], 1), Ps[t]);
-        dc = t > 0 ? g.mul(dcTotal, saved.f[t]) : null;
+        const dcFromH = g.mul(dh, Ks[t]);
+        const dc: string = dcFromNext === null ? dcFromH : g.add(dcFromNext, dcFromH);
+        dA[t] = g.mul(g.concat([dc, dc, dc, dh], 1), Ps[t]);
+        dcFromNext = t > 0 ? g.mul(dc, saved.f[t]) : null;
       }
-      const all = g.concat(dA, 0);
-      return { dGi: all, dGh: all };
+      const dAAll = g.concat(dA, 0);
+      return { dGi: dAAll, dGh: dAAll };
     },
   };
 }

@@ -1,5 +1,23 @@
 import {
+  type ForwardResult,
+  type GradientResult,
+  type LossResult,
+  type ModelSpec,
+  type RandomState,
+  type RecurrentState,
+  RnnlmError,
+  SeededRandom,
+  type StateInit,
+  type TimeMajorBatch,
+  type TimeMajorIds,
+  type TrainableModel,
+  type TrainingOptions,
+  type TrainStepResult,
+  type Weights,
+} from "@rnnlm/core";
+import {
   beginHostState,
+  checkFiniteStep,
   checkForwardInput,
   checkLearningRate,
   checkNotDisposed,
@@ -7,31 +25,16 @@ import {
   checkTrainingBatch,
   drawDropoutMasks,
   emptyForward,
-  type ForwardResult,
-  type GradientResult,
-  HostTensor,
   hasCellState,
-  type LossResult,
-  type ModelSpec,
+  HostTensor,
   optimizerBufferLayout,
   parameterNames,
-  type RandomState,
-  type RecurrentState,
-  RnnlmError,
-  SeededRandom,
-  type StateInit,
   sizeOf,
   stateShape,
-  type TimeMajorBatch,
-  type TimeMajorIds,
-  type TrainableModel,
-  type TrainingOptions,
-  type TrainStepResult,
   validateOptimizerState,
   validateWeights,
-  type Weights,
   withTiedDecoder,
-} from "@rnnlm/core";
+} from "@rnnlm/core/backend";
 import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
 import { float32Data } from "../runtime/onnx-model.js";
@@ -261,6 +264,7 @@ export class OnnxTrainableModel implements TrainableModel {
       const t2 = performance.now();
       const out = await this.engine.run(session, feeds);
       const t3 = performance.now();
+      checkFiniteStep(this.scalar(out, TRAIN_IO.loss), this.scalar(out, TRAIN_IO.gradNorm));
       for (const [name, p] of this.params) p.data = outputData(out, updatedName(name));
       for (const [key, b] of this.buffers) b.data = outputData(out, updatedName(key));
       if (opt.type === "adam") this.adamStep = step;

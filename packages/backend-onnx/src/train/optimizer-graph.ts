@@ -1,4 +1,5 @@
-import { CLIP_EPSILON, type ModelSpec, parameterNames, type TrainingOptions } from "@rnnlm/core";
+import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
+import { CLIP_EPSILON, parameterNames } from "@rnnlm/core/backend";
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
 import { TRAIN_IO, updatedName } from "./train-io.js";
 

@@ -1,5 +1,17 @@
 import type { GraphBuilder } from "./graph-builder.js";
 
+/*
+ * Names shared with backend-tfjs's cells (`src/cells/*-cell.ts`), so one review
+ * covers both: `giAll` the input projection of every step (time-major rows), split per step
+ * into `gi`; gates in PyTorch order — LSTM `i, f, g, o` with `tanhC` = tanh(c'), GRU `r, z, n`
+ * with `ghN` = W_hn·h + b_hn; their stacks over all steps in capitals (`I, F, G, O, TanhC`,
+ * `CPrevAll`; `R, Z, N, GhN`); `yAll` the outputs, `hPrevAll` the state each step read. Backward
+ * factors computed once for all steps: LSTM `K` = o⊙(1 − tanh²c') and `P` (per gate), GRU `Q` =
+ * (1 − z)(1 − n²), `Pr`, `Pz`, `Pi` = [Pr, Pz, Q], `Ph` = [Pr, Pz, Q⊙r], Elman `D` = act′; per
+ * step `dh`, `dc`, the pre-activation gradient `dA` (= `dGi` = `dGh` but for GRU), `dOut` the
+ * gradient arriving from above, `dhFromNext`/`dcFromNext` what step t + 1 sends back.
+ */
+
 /** What one recurrent layer's graph needs: the unrolled window and its own tensors. */
 export interface LayerGraphInput {
   readonly g: GraphBuilder;

@@ -2,32 +2,44 @@ import type * as tf from "@tensorflow/tfjs-core";
 import type { Blocks } from "../blocks.js";
 import type { Derive } from "../derived-tensors.js";
 
+/*
+ * Names shared with backend-onnx's layer graphs (`src/train/*-layer-graph.ts`), so one review
+ * covers both: `giAll` the input projection of every step (time-major rows), split per step
+ * into `gi`; gates in PyTorch order — LSTM `i, f, g, o` with `tanhC` = tanh(c'), GRU `r, z, n`
+ * with `ghN` = W_hn·h + b_hn; their stacks over all steps in capitals (`I, F, G, O, TanhC`,
+ * `CPrevAll`; `R, Z, N, GhN`); `yAll` the outputs, `hPrevAll` the state each step read. Backward
+ * factors computed once for all steps: LSTM `K` = o⊙(1 − tanh²c') and `P` (per gate), GRU `Q` =
+ * (1 − z)(1 − n²), `Pr`, `Pz`, `Pi` = [Pr, Pz, Q], `Ph` = [Pr, Pz, Q⊙r], Elman `D` = act′; per
+ * step `dh`, `dc`, the pre-activation gradient `dA` (= `dGi` = `dGh` but for GRU), `dOut` the
+ * gradient arriving from above, `dhFromNext`/`dcFromNext` what step t + 1 sends back.
+ */
+
 /** Gradients a cell hands back to its layer after backpropagating through all steps. */
 export interface CellGrads {
   /** d loss / d (x·W_ihᵀ + b_ih) for every step, (T·B, G), time-major rows. */
-  readonly dGx: tf.Tensor;
-  /** d loss / d (h·W_hhᵀ + b_hh) for every step, (T·B, G); the same tensor as `dGx` except for GRU. */
+  readonly dGi: tf.Tensor;
+  /** d loss / d (h·W_hhᵀ + b_hh) for every step, (T·B, G); the same tensor as `dGi` except for GRU. */
   readonly dGh: tf.Tensor;
   /** The state each step read, h_0 … h_{T-1}, (T·B, H): `W_hh`'s gradient is `hPrevᵀ·dGh`. */
-  readonly hPrev: tf.Tensor;
+  readonly hPrevAll: tf.Tensor;
 }
 
 /** One recurrent layer run over all steps. */
 export interface CellRun {
   /** h_1 … h_T stacked, (T·B, H). */
-  readonly outputs: tf.Tensor;
+  readonly yAll: tf.Tensor;
   readonly h: tf.Tensor;
   readonly c: tf.Tensor | null;
   /**
-   * Backpropagation through time given d loss / d outputs (T·B, H); null when the run was
+   * Backpropagation through time given d loss / d yAll (T·B, H); null when the run was
    * not recorded. The final state gets no gradient: states are detached between batches.
    */
-  readonly backward: ((dOutputs: tf.Tensor) => CellGrads) | null;
+  readonly backward: ((dYAll: tf.Tensor) => CellGrads) | null;
 }
 
 export interface CellInputs {
   /** x·W_ihᵀ + {@link FusedCell.inputBias} for all steps, (T·B, G). */
-  readonly xproj: tf.Tensor;
+  readonly giAll: tf.Tensor;
   readonly h0: tf.Tensor;
   readonly c0: tf.Tensor | null;
   /** W_hhᵀ, (H, G). */

@@ -16,73 +16,73 @@ export const gruCell: FusedCell = {
     return tf.add(bih, tf.mul(bhh, tf.tensor1d(rz)));
   },
 
-  run({ xproj, h0, whhT, whh, bhh, steps, record, blocks, derive }: CellInputs): CellRun {
-    const H = (xproj.shape[1] ?? 0) / 3;
+  run({ giAll, h0, whhT, whh, bhh, steps, record, blocks, derive }: CellInputs): CellRun {
+    const H = (giAll.shape[1] ?? 0) / 3;
     const gates = [H, H, H];
     // Every gate gets its own input block and recurrent matmul, so a step never cuts a
     // tensor: the blocks are cut once, here, for all steps.
-    const xs = blocks.grid(xproj, steps, gates);
+    const gi = blocks.grid(giAll, steps, gates);
     const [Wr, Wz, Wn] = derive("whh_blocks", [whhT], () => blocks.splitCols(whhT, gates));
     const [bhn] = derive("bhh_n", [bhh], () => [blocks.splitVector(bhh, [2 * H, H])[1]]);
     let h: tf.Tensor = h0;
     const rs: tf.Tensor[] = [];
     const zs: tf.Tensor[] = [];
     const ns: tf.Tensor[] = [];
-    const hns: tf.Tensor[] = [];
+    const ghNs: tf.Tensor[] = [];
     const hs: tf.Tensor[] = [];
     for (let t = 0; t < steps; t++) {
-      const [xr, xz, xn] = xs[t];
-      const r = tf.sigmoid(tf.add(xr, tf.matMul(h, Wr)));
-      const z = tf.sigmoid(tf.add(xz, tf.matMul(h, Wz)));
-      const hn = tf.fused.matMul({ a: h, b: Wn, bias: bhn });
-      const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+      const [giR, giZ, giN] = gi[t];
+      const r = tf.sigmoid(tf.add(giR, tf.matMul(h, Wr)));
+      const z = tf.sigmoid(tf.add(giZ, tf.matMul(h, Wz)));
+      const ghN = tf.fused.matMul({ a: h, b: Wn, bias: bhn });
+      const n = tf.tanh(tf.add(giN, tf.mul(r, ghN)));
       h = tf.add(n, tf.mul(z, tf.sub(h, n)));
       hs.push(h);
       if (record) {
         rs.push(r);
         zs.push(z);
         ns.push(n);
-        hns.push(hn);
+        ghNs.push(ghN);
       }
     }
-    const outputs = tf.concat(hs, 0);
-    if (!record) return { outputs, h, c: null, backward: null };
+    const yAll = tf.concat(hs, 0);
+    if (!record) return { yAll, h, c: null, backward: null };
 
     return {
-      outputs,
+      yAll,
       h,
       c: null,
-      backward(dOutputs: tf.Tensor): CellGrads {
+      backward(dYAll: tf.Tensor): CellGrads {
         const R = tf.concat(rs, 0);
         const Z = tf.concat(zs, 0);
         const N = tf.concat(ns, 0);
-        const HN = tf.concat(hns, 0);
-        const hPrev = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
+        const GhN = tf.concat(ghNs, 0);
+        const hPrevAll = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
         const one = tf.scalar(1);
-        const K1 = tf.mul(tf.sub(one, Z), tf.sub(one, tf.square(N))); // dn_pre = dh ⊙ K1
-        const K2 = tf.mul(tf.sub(hPrev, N), tf.mul(Z, tf.sub(one, Z))); // dz_pre = dh ⊙ K2
-        const K4 = tf.mul(K1, tf.mul(HN, tf.mul(R, tf.sub(one, R)))); // dr_pre = dh ⊙ K4
-        const K5 = tf.mul(K1, R); // d(W_hn h + b_hn) = dh ⊙ K5
-        const KH = tf.concat([K4, K2, K5], 1);
-        const KX = tf.concat([K4, K2, K1], 1);
-        const KHs = blocks.splitRows(KH, steps);
+        const Q = tf.mul(tf.sub(one, Z), tf.sub(one, tf.square(N))); // d a_n = dh ⊙ Q
+        const Pz = tf.mul(tf.sub(hPrevAll, N), tf.mul(Z, tf.sub(one, Z))); // d a_z = dh ⊙ Pz
+        const Pr = tf.mul(Q, tf.mul(GhN, tf.mul(R, tf.sub(one, R)))); // d a_r = dh ⊙ Pr
+        const QR = tf.mul(Q, R); // d gh_n = dh ⊙ Q⊙r
+        const Ph = tf.concat([Pr, Pz, QR], 1);
+        const Pi = tf.concat([Pr, Pz, Q], 1);
+        const Phs = blocks.splitRows(Ph, steps);
         const Zs = blocks.splitRows(Z, steps);
-        const dOs = blocks.splitRows(dOutputs, steps);
+        const dOut = blocks.splitRows(dYAll, steps);
         const dhs: tf.Tensor[] = new Array(steps);
-        const dghs: tf.Tensor[] = new Array(steps);
+        const dGhs: tf.Tensor[] = new Array(steps);
         const W = whh();
-        let dhRec: tf.Tensor | null = null;
+        let dhFromNext: tf.Tensor | null = null;
         for (let t = steps - 1; t >= 0; t--) {
-          const dh: tf.Tensor = dhRec === null ? dOs[t] : tf.add(dOs[t], dhRec);
-          const dgh: tf.Tensor = tf.mul(tf.concat([dh, dh, dh], 1), KHs[t]);
+          const dh: tf.Tensor = dhFromNext === null ? dOut[t] : tf.add(dOut[t], dhFromNext);
+          const dGht: tf.Tensor = tf.mul(tf.concat([dh, dh, dh], 1), Phs[t]);
           dhs[t] = dh;
-          dghs[t] = dgh;
-          if (t > 0) dhRec = tf.add(tf.matMul(dgh, W), tf.mul(dh, Zs[t]));
+          dGhs[t] = dGht;
+          if (t > 0) dhFromNext = tf.add(tf.matMul(dGht, W), tf.mul(dh, Zs[t]));
         }
-        const DH = tf.concat(dhs, 0);
-        const dGh = tf.concat(dghs, 0);
-        const dGx = tf.mul(tf.concat([DH, DH, DH], 1), KX);
-        return { dGx, dGh, hPrev };
+        const dhAll = tf.concat(dhs, 0);
+        const dGh = tf.concat(dGhs, 0);
+        const dGi = tf.mul(tf.concat([dhAll, dhAll, dhAll], 1), Pi);
+        return { dGi, dGh, hPrevAll };
       },
     };
   },

@@ -8,13 +8,13 @@ import type { CellGrads, CellInputs, CellRun, FusedCell } from "./fused-cell.js"
 export const lstmCell: FusedCell = {
   inputBias: (bih, bhh) => tf.add(bih, bhh),
 
-  run({ xproj, h0, c0, whhT, whh, steps, record, blocks, derive }: CellInputs): CellRun {
+  run({ giAll, h0, c0, whhT, whh, steps, record, blocks, derive }: CellInputs): CellRun {
     if (c0 === null) throw new Error("LSTM needs a cell state");
-    const H = (xproj.shape[1] ?? 0) / 4;
+    const H = (giAll.shape[1] ?? 0) / 4;
     const gates = [H, H, H, H];
     // Every gate gets its own input block and recurrent matmul, so a step never cuts a
     // tensor: the blocks are cut once, here, for all steps.
-    const xs = blocks.grid(xproj, steps, gates);
+    const gi = blocks.grid(giAll, steps, gates);
     const [Wi, Wf, Wg, Wo] = derive("whh_blocks", [whhT], () => blocks.splitCols(whhT, gates));
     let h: tf.Tensor = h0;
     let c: tf.Tensor = c0;
@@ -23,17 +23,17 @@ export const lstmCell: FusedCell = {
     const gs: tf.Tensor[] = [];
     const os: tf.Tensor[] = [];
     const cs: tf.Tensor[] = [];
-    const tcs: tf.Tensor[] = [];
+    const tanhCs: tf.Tensor[] = [];
     const hs: tf.Tensor[] = [];
     for (let t = 0; t < steps; t++) {
-      const [xi, xf, xg, xo] = xs[t];
-      const i = tf.sigmoid(tf.add(xi, tf.matMul(h, Wi)));
-      const f = tf.sigmoid(tf.add(xf, tf.matMul(h, Wf)));
-      const g = tf.tanh(tf.add(xg, tf.matMul(h, Wg)));
-      const o = tf.sigmoid(tf.add(xo, tf.matMul(h, Wo)));
+      const [giI, giF, giG, giO] = gi[t];
+      const i = tf.sigmoid(tf.add(giI, tf.matMul(h, Wi)));
+      const f = tf.sigmoid(tf.add(giF, tf.matMul(h, Wf)));
+      const g = tf.tanh(tf.add(giG, tf.matMul(h, Wg)));
+      const o = tf.sigmoid(tf.add(giO, tf.matMul(h, Wo)));
       c = tf.add(tf.mul(f, c), tf.mul(i, g));
-      const tc = tf.tanh(c);
-      h = tf.mul(o, tc);
+      const tanhC = tf.tanh(c);
+      h = tf.mul(o, tanhC);
       hs.push(h);
       if (record) {
         is.push(i);
@@ -41,57 +41,57 @@ export const lstmCell: FusedCell = {
         gs.push(g);
         os.push(o);
         cs.push(c);
-        tcs.push(tc);
+        tanhCs.push(tanhC);
       }
     }
-    const outputs = tf.concat(hs, 0);
-    if (!record) return { outputs, h, c, backward: null };
+    const yAll = tf.concat(hs, 0);
+    if (!record) return { yAll, h, c, backward: null };
 
     return {
-      outputs,
+      yAll,
       h,
       c,
-      backward(dOutputs: tf.Tensor): CellGrads {
+      backward(dYAll: tf.Tensor): CellGrads {
         const I = tf.concat(is, 0);
         const F = tf.concat(fs, 0);
-        const Gt = tf.concat(gs, 0);
+        const G = tf.concat(gs, 0);
         const O = tf.concat(os, 0);
-        const TC = tf.concat(tcs, 0);
-        const Cprev = tf.concat([c0, ...cs.slice(0, steps - 1)], 0);
+        const TanhC = tf.concat(tanhCs, 0);
+        const CPrevAll = tf.concat([c0, ...cs.slice(0, steps - 1)], 0);
         const one = tf.scalar(1);
-        // dc_t += dh_t ⊙ A_t; dz_t = [dc, dc, dc, dh] ⊙ PQ_t (pre-activation gate gradients).
-        const A = tf.mul(O, tf.sub(one, tf.square(TC)));
-        const PQ = tf.concat(
+        // dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙K_t; dA_t = [dc, dc, dc, dh]⊙P_t (pre-activation gate gradients).
+        const K = tf.mul(O, tf.sub(one, tf.square(TanhC)));
+        const P = tf.concat(
           [
-            tf.mul(Gt, tf.mul(I, tf.sub(one, I))),
-            tf.mul(Cprev, tf.mul(F, tf.sub(one, F))),
-            tf.mul(I, tf.sub(one, tf.square(Gt))),
-            tf.mul(TC, tf.mul(O, tf.sub(one, O))),
+            tf.mul(G, tf.mul(I, tf.sub(one, I))),
+            tf.mul(CPrevAll, tf.mul(F, tf.sub(one, F))),
+            tf.mul(I, tf.sub(one, tf.square(G))),
+            tf.mul(TanhC, tf.mul(O, tf.sub(one, O))),
           ],
           1,
         );
-        const As = blocks.splitRows(A, steps);
-        const PQs = blocks.splitRows(PQ, steps);
+        const Ks = blocks.splitRows(K, steps);
+        const Ps = blocks.splitRows(P, steps);
         const Fs = blocks.splitRows(F, steps);
-        const dOs = blocks.splitRows(dOutputs, steps);
-        const dzs: tf.Tensor[] = new Array(steps);
+        const dOut = blocks.splitRows(dYAll, steps);
+        const dA: tf.Tensor[] = new Array(steps);
         const W = whh();
-        let dhRec: tf.Tensor | null = null;
-        let dcRec: tf.Tensor | null = null;
+        let dhFromNext: tf.Tensor | null = null;
+        let dcFromNext: tf.Tensor | null = null;
         for (let t = steps - 1; t >= 0; t--) {
-          const dh: tf.Tensor = dhRec === null ? dOs[t] : tf.add(dOs[t], dhRec);
-          const dhA: tf.Tensor = tf.mul(dh, As[t]);
-          const dc: tf.Tensor = dcRec === null ? dhA : tf.add(dcRec, dhA);
-          const dz: tf.Tensor = tf.mul(tf.concat([dc, dc, dc, dh], 1), PQs[t]);
-          dzs[t] = dz;
+          const dh: tf.Tensor = dhFromNext === null ? dOut[t] : tf.add(dOut[t], dhFromNext);
+          const dcFromH: tf.Tensor = tf.mul(dh, Ks[t]);
+          const dc: tf.Tensor = dcFromNext === null ? dcFromH : tf.add(dcFromNext, dcFromH);
+          const dAt: tf.Tensor = tf.mul(tf.concat([dc, dc, dc, dh], 1), Ps[t]);
+          dA[t] = dAt;
           if (t > 0) {
-            dhRec = tf.matMul(dz, W);
-            dcRec = tf.mul(dc, Fs[t]);
+            dhFromNext = tf.matMul(dAt, W);
+            dcFromNext = tf.mul(dc, Fs[t]);
           }
         }
-        const dG = tf.concat(dzs, 0);
-        const hPrev = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
-        return { dGx: dG, dGh: dG, hPrev };
+        const dAAll = tf.concat(dA, 0);
+        const hPrevAll = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
+        return { dGi: dAAll, dGh: dAAll, hPrevAll };
       },
     };
   },

@@ -7,36 +7,36 @@ function simpleRnnCell(activation: "tanh" | "relu"): FusedCell {
   return {
     inputBias: (bih, bhh) => tf.add(bih, bhh),
 
-    run({ xproj, h0, whhT, whh, steps, record, blocks }: CellInputs): CellRun {
-      const xs = blocks.splitRows(xproj, steps);
+    run({ giAll, h0, whhT, whh, steps, record, blocks }: CellInputs): CellRun {
+      const gi = blocks.splitRows(giAll, steps);
       let h: tf.Tensor = h0;
       const hs: tf.Tensor[] = [];
       for (let t = 0; t < steps; t++) {
-        h = act(tf.add(xs[t], tf.matMul(h, whhT)));
+        h = act(tf.add(gi[t], tf.matMul(h, whhT)));
         hs.push(h);
       }
-      const outputs = tf.concat(hs, 0);
-      if (!record) return { outputs, h, c: null, backward: null };
+      const yAll = tf.concat(hs, 0);
+      if (!record) return { yAll, h, c: null, backward: null };
       return {
-        outputs,
+        yAll,
         h,
         c: null,
-        backward(dOutputs: tf.Tensor): CellGrads {
-          // act'(pre) from the outputs: tanh' = 1 − h², relu' = [h > 0].
-          const D = activation === "tanh" ? tf.sub(tf.scalar(1), tf.square(outputs)) : tf.step(outputs, 0);
+        backward(dYAll: tf.Tensor): CellGrads {
+          // act'(pre) from the yAll: tanh' = 1 − h², relu' = [h > 0].
+          const D = activation === "tanh" ? tf.sub(tf.scalar(1), tf.square(yAll)) : tf.step(yAll, 0);
           const Ds = blocks.splitRows(D, steps);
-          const dOs = blocks.splitRows(dOutputs, steps);
-          const dzs: tf.Tensor[] = new Array(steps);
+          const dOut = blocks.splitRows(dYAll, steps);
+          const dA: tf.Tensor[] = new Array(steps);
           const W = whh();
-          let dhRec: tf.Tensor | null = null;
+          let dhFromNext: tf.Tensor | null = null;
           for (let t = steps - 1; t >= 0; t--) {
-            const dh: tf.Tensor = dhRec === null ? dOs[t] : tf.add(dOs[t], dhRec);
-            dzs[t] = tf.mul(dh, Ds[t]);
-            if (t > 0) dhRec = tf.matMul(dzs[t], W);
+            const dh: tf.Tensor = dhFromNext === null ? dOut[t] : tf.add(dOut[t], dhFromNext);
+            dA[t] = tf.mul(dh, Ds[t]);
+            if (t > 0) dhFromNext = tf.matMul(dA[t], W);
           }
-          const dG = tf.concat(dzs, 0);
-          const hPrev = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
-          return { dGx: dG, dGh: dG, hPrev };
+          const dAAll = tf.concat(dA, 0);
+          const hPrevAll = tf.concat([h0, ...hs.slice(0, steps - 1)], 0);
+          return { dGi: dAAll, dGh: dAAll, hPrevAll };
         },
       };
     },

@@ -8,9 +8,9 @@ import {
   MANIFEST_FILE,
   MAX_JSON_FILE_BYTES,
   STAGING_PREFIX,
-} from "./checkpoint-layout.js";
-import { checkpointProblem, errorCode, messageOf } from "./checkpoint-problem.js";
-import { encodeCheckpoint } from "./encode-checkpoint.js";
+} from "../checkpoint/checkpoint-layout.js";
+import { checkpointProblem, errorCode, messageOf } from "../checkpoint/checkpoint-problem.js";
+import { encodeCheckpoint } from "../checkpoint/encode-checkpoint.js";
 
 /**
  * How a checkpoint is written so that an interruption at any point leaves the previous or
@@ -32,7 +32,7 @@ import { encodeCheckpoint } from "./encode-checkpoint.js";
  * anywhere (as a crash would) and check what a reader sees.
  */
 export async function* checkpointWriteSteps(dir: string, data: CheckpointData): AsyncGenerator<string, void, void> {
-  const files = encodeCheckpoint(dir, data);
+  const files = await encodeCheckpoint(dir, data);
   await ensureFolder(dir);
   yield* finishPendingCommit(dir);
   await removeStaleStaging(dir);

@@ -9,12 +9,12 @@ import {
   MODEL_FILE,
   OPTIMIZER_FILE,
   TRAINER_FILE,
-} from "./checkpoint-layout.js";
-import { decodeManifest } from "./checkpoint-manifest.js";
-import { checkpointProblem, errorCode, messageOf } from "./checkpoint-problem.js";
-import { digestOf, type FileDigest } from "./file-digest.js";
-import { decodeModelFile } from "./model-file.js";
-import { decodeTrainerFiles } from "./trainer-file.js";
+} from "../checkpoint/checkpoint-layout.js";
+import { decodeManifest } from "../checkpoint/checkpoint-manifest.js";
+import { checkpointProblem, errorCode, messageOf } from "../checkpoint/checkpoint-problem.js";
+import { digestOf, type FileDigest } from "../checkpoint/file-digest.js";
+import { decodeModelFile } from "../checkpoint/model-file.js";
+import { decodeTrainerFiles } from "../checkpoint/trainer-file.js";
 
 /**
  * Reads a checkpoint folder written by {@link saveCheckpoint}. Every file is checked against
@@ -60,7 +60,7 @@ async function manifestChanged(dir: string, before: Uint8Array): Promise<boolean
 }
 
 async function readCheckpoint(dir: string, sources: string[], manifestBytes: Uint8Array): Promise<CheckpointData> {
-  const manifest = decodeManifest(dir, manifestBytes);
+  const manifest = await decodeManifest(dir, manifestBytes);
   const modelDigest = manifest.files[MODEL_FILE];
   const weights = decodeModelFile(dir, manifest.spec, await readCheckpointFile(dir, sources, MODEL_FILE, modelDigest));
   const trainerDigest = manifest.files[TRAINER_FILE];
@@ -190,7 +190,7 @@ async function readCheckpointFile(
     // A plain Uint8Array (not a Buffer, whose slice() shares memory) over exactly the file's bytes.
     const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     if (expected !== null) {
-      const { sha256 } = digestOf(bytes);
+      const { sha256 } = await digestOf(bytes);
       if (sha256 !== expected.sha256) {
         throw checkpointProblem(
           dir,
