@@ -56,7 +56,7 @@ export interface Model {
    * Optional, batch 1: `count` greedy steps in one call. Feeds `first`, then each chosen token
    * in turn, exactly as `count` one-step `forward` calls with an argmax after each would.
    * Backends implement it where a call costs more than a step (ONNX Runtime); core's
-   * {@link TextGenerator} uses it for greedy generation when it is there.
+   * `TextGenerator` uses it for greedy generation when it is there.
    */
   greedySteps?(first: number, count: number, state: RecurrentState): Promise<GreedyStepsResult>;
   /** Canonical weights (both keys when tied). */
