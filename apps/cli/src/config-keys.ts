@@ -1,4 +1,4 @@
-import { type Cell, CELLS, INIT_SCHEMES } from "@rnnlm/core";
+import { CELLS, type Cell, INIT_SCHEMES } from "@rnnlm/core";
 import { TEXT_CLEANINGS } from "@rnnlm/data";
 import { z } from "zod";
 import type { FlagDef, FlagType } from "./flag-def.js";

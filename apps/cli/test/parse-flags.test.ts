@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FlagDef } from "../src/flag-def.js";
 import { CONFIG_FLAGS } from "../src/config-keys.js";
+import type { FlagDef } from "../src/flag-def.js";
 import { configLayerFromFlags } from "../src/flag-layer.js";
 import { parseFlags } from "../src/parse-flags.js";
 import { resolveRunConfig } from "../src/run-config.js";

@@ -5,8 +5,8 @@ import * as tf from "@tensorflow/tfjs-core";
 // The full tfjs bundle registers these as side effects; with tfjs-core alone they are explicit.
 import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
-import * as tfl from "@tensorflow/tfjs-layers";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { setUpOnnxRuntimeWeb } from "../src/ort-web-setup.js";
 import type { PageToWorker, WorkerToPage } from "../src/train/train-protocol.js";
 

@@ -3,7 +3,7 @@
 // through core's TextGenerator greedy (the app's path: ORT Loop calls of up to 64 tokens) and
 // sampled (temperature 0.8), and one `forward` per token (the per-call path) for comparison.
 import { onnxBackend } from "@rnnlm/backend-onnx/browser";
-import { disposeState, type Model, parseModelSpec, type TokenCodec, TextGenerator } from "@rnnlm/core";
+import { disposeState, type Model, parseModelSpec, TextGenerator, type TokenCodec } from "@rnnlm/core";
 import { argmax } from "@rnnlm/core/backend";
 import { GENERATION_THREADS, setUpOnnxRuntimeWeb, wasmThreads } from "../src/ort-web-setup.js";
 

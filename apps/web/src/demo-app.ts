@@ -3,8 +3,8 @@ import { type GenerationFields, parseGenerationRequest } from "./generation-requ
 import { runGeneration } from "./generation-run.js";
 import { type LanguageModel, loadLanguageModel } from "./language-model.js";
 import { summarizeModel } from "./model-summary.js";
-import type { PageElements } from "./page-elements.js";
 import { GENERATION_THREADS } from "./ort-web-setup.js";
+import type { PageElements } from "./page-elements.js";
 import { hasWebGpu, isWebDevice, loadRuntime, type WebDevice } from "./runtime-choice.js";
 import { SHIPPED_MODELS, type ShippedModel, shippedModelUrl } from "./shipped-models.js";
 

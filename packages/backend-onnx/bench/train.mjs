@@ -15,8 +15,8 @@ import os from "node:os";
 import { tfjsBackend } from "@rnnlm/backend-tfjs";
 import { disposeState, parseModelSpec, parseTrainingOptions, SeededRandom } from "@rnnlm/core";
 import * as ort from "onnxruntime-node";
-import { FLOAT, GraphBuilder } from "../dist/train/graph-builder.js";
 import { onnxBackend } from "../dist/index.js";
+import { FLOAT, GraphBuilder } from "../dist/train/graph-builder.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -1,10 +1,9 @@
 // Node entry: onnx:cpu and onnx:cuda on onnxruntime-node, onnx:wasm on onnxruntime-web.
 import type { Backend } from "@rnnlm/core";
-import { createOnnxBackend } from "./runtime/onnx-backend.js";
 import { loadCpu, loadCuda } from "./runtime/node-devices.js";
+import { createOnnxBackend } from "./runtime/onnx-backend.js";
 import { loadWasm, loadWebGpu } from "./runtime/web-devices.js";
 
-export * from "./portable.js";
 export {
   exportCheckpointFile,
   exportModelFile,
@@ -13,6 +12,7 @@ export {
   readOnnxFile,
   writeOnnxFile,
 } from "./format/onnx-file.js";
+export * from "./portable.js";
 
 /** The ONNX backend for Node: register it with core's `registerBackend(onnxBackend)`. */
 export const onnxBackend: Backend = createOnnxBackend({

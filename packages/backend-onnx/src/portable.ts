@@ -3,7 +3,6 @@
 // internal (tests import them by path).
 export { type ExportOnnxOptions, exportModel, exportOnnx } from "./format/export-onnx.js";
 export type { JsonObject, JsonValue } from "./format/json-value.js";
-export type { LoadedOnnxModel } from "./runtime/load-onnx-model.js";
 export { OnnxFileError } from "./format/onnx-file-error.js";
 export { ONNX_IO } from "./format/onnx-io.js";
 export {
@@ -12,9 +11,10 @@ export {
   METADATA_KEYS,
   type OnnxMetadata,
 } from "./format/onnx-metadata.js";
+export { MAX_ONNX_BYTES, type OnnxModelContents, readOnnxMetadata, readOnnxModel } from "./format/read-onnx-model.js";
+export type { LoadedOnnxModel } from "./runtime/load-onnx-model.js";
 export type { OnnxModel } from "./runtime/onnx-model.js";
 export type { OnnxRuntime } from "./runtime/onnx-runtime.js";
-export { MAX_ONNX_BYTES, type OnnxModelContents, readOnnxMetadata, readOnnxModel } from "./format/read-onnx-model.js";
 export { configureOnnxWeb, type OnnxWebOptions } from "./runtime/web-devices.js";
 export type { OnnxTrainableModel, OnnxTrainableModelOptions, StepTiming } from "./train/onnx-trainable-model.js";
 export type { TrainGraphMode } from "./train/train-graph.js";

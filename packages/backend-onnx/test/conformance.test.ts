@@ -1,4 +1,4 @@
-import { checkGradNormPrecision, runContractSuite, runConformanceSuite } from "@rnnlm/conformance";
+import { checkGradNormPrecision, runConformanceSuite, runContractSuite } from "@rnnlm/conformance";
 import { describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 

@@ -1,8 +1,8 @@
 import { parseModelSpec, ShapeError, SpecError } from "@rnnlm/core";
 import { describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
-import { onnx } from "../src/format/onnx-proto.js";
 import { ONNX_IR_VERSION, ONNX_OPSET } from "../src/format/onnx-nodes.js";
+import { onnx } from "../src/format/onnx-proto.js";
 import { exportOnnx, METADATA_KEYS, readOnnxMetadata, readOnnxModel } from "../src/index.js";
 import { PACKAGE_VERSION } from "../src/package-version.js";
 import { caseWeights, modelCases } from "./model-cases.js";

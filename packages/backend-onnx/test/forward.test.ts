@@ -1,6 +1,6 @@
+import { ReferenceModel, referenceBackend } from "@rnnlm/backend-reference";
 import { type BackendRuntime, disposeState, type Model } from "@rnnlm/core";
 import { hasCellState } from "@rnnlm/core/backend";
-import { ReferenceModel, referenceBackend } from "@rnnlm/backend-reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 import { caseWeights, modelCases, randomIds, randomState, toleranceRatio } from "./model-cases.js";

@@ -1,3 +1,4 @@
+import { referenceBackend } from "@rnnlm/backend-reference";
 import {
   type ModelSpec,
   parseModelSpec,
@@ -7,7 +8,6 @@ import {
   type TokenCodec,
   type Weights,
 } from "@rnnlm/core";
-import { referenceBackend } from "@rnnlm/backend-reference";
 import { describe, expect, it } from "vitest";
 import { isJsonObject, type JsonObject } from "../src/format/json-value.js";
 import { exportOnnx, loadOnnxModel, onnxBackend } from "../src/index.js";

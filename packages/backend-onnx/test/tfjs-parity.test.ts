@@ -1,5 +1,5 @@
-import { parseModelSpec, parseTrainingOptions, TextGenerator, trainLoop } from "@rnnlm/core";
 import { tfjsBackend } from "@rnnlm/backend-tfjs";
+import { parseModelSpec, parseTrainingOptions, TextGenerator, trainLoop } from "@rnnlm/core";
 import { loadTimeMachine, SequentialBatches, TextCodec } from "@rnnlm/data";
 import { describe, expect, it } from "vitest";
 import { isJsonObject } from "../src/format/json-value.js";

@@ -1,4 +1,3 @@
-import { loadTimeMachine, SequentialBatches } from "@rnnlm/data";
 import {
   type BackendRuntime,
   CheckpointError,
@@ -12,6 +11,7 @@ import {
   type TrainableModel,
   trainLoop,
 } from "@rnnlm/core";
+import { loadTimeMachine, SequentialBatches } from "@rnnlm/data";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
 import { randomIds } from "./model-cases.js";

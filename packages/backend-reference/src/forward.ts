@@ -1,8 +1,9 @@
 import { inputSize, type ModelSpec } from "@rnnlm/core";
-import { type CellForward, cellKernel } from "./cell.js";
 import type { DropoutMasks as CoreDropoutMasks } from "@rnnlm/core/backend";
+import { type CellForward, cellKernel } from "./cell.js";
 
 type DropoutMasks = CoreDropoutMasks<Float64Array>;
+
 import { addMatVec, masked } from "./matrix.js";
 import { decoderWeight, type Parameters } from "./parameters.js";
 

@@ -1,7 +1,7 @@
 import {
   type Backend,
-  BackendUnavailableError,
   type BackendRuntime,
+  BackendUnavailableError,
   type CreateModelOptions,
   type CreateTrainableModelOptions,
   type ModelSpec,

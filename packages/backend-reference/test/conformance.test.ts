@@ -1,4 +1,4 @@
-import { runContractSuite, runConformanceSuite } from "@rnnlm/conformance";
+import { runConformanceSuite, runContractSuite } from "@rnnlm/conformance";
 import { referenceBackend } from "../src/index.js";
 
 // The fixtures were computed by this backend from the same float32 weights, so everything

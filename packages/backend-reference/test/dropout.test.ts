@@ -3,8 +3,8 @@ import { drawDropoutMasks, initWeights, parameterNames } from "@rnnlm/core/backe
 import { describe, expect, it } from "vitest";
 import { backwardPass, lossOf } from "../src/backward.js";
 import { forwardPass } from "../src/forward.js";
-import type { Parameters } from "../src/parameters.js";
 import { ReferenceTrainableModel } from "../src/index.js";
+import type { Parameters } from "../src/parameters.js";
 
 const spec: ModelSpec = parseModelSpec({
   cell: "lstm",

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
+import { tfjsBackend } from "@rnnlm/backend-tfjs";
 // One-command check that a tfjs device loads and trains on this machine:
 //   node node_modules/@rnnlm/backend-tfjs/bench/smoke.mjs cuda      (or cpu-native, wasm, cpu)
 // It loads the device, trains a small LSTM for 30 steps on a repeating text, and checks the
 // loss fell, that gradients agree with the wasm backend's, and prints tokens/s.
 import { disposeState, parseModelSpec, parseTrainingOptions } from "@rnnlm/core";
-import { tfjsBackend } from "@rnnlm/backend-tfjs";
 
 const device = process.argv[2] ?? "cuda";
 const runtime = await tfjsBackend.init(device).catch((error) => {

@@ -2,9 +2,9 @@ import type { ModelSpec } from "@rnnlm/core";
 import { hasCellState } from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
 import { Blocks } from "./blocks.js";
-import { deriveEveryCall } from "./derived-tensors.js";
 import { cellFor } from "./cells/cell-for.js";
 import type { CellRun } from "./cells/fused-cell.js";
+import { deriveEveryCall } from "./derived-tensors.js";
 import type { NetworkInput, ParameterTensors } from "./network.js";
 
 /** Everything the backward pass needs from a forward pass (`ForwardTrace` in the reference). */

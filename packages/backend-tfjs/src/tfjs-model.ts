@@ -11,8 +11,8 @@ import {
   withTiedDecoder,
 } from "@rnnlm/core/backend";
 import * as tf from "@tensorflow/tfjs-core";
-import { activate, type LoadedDevice } from "./devices.js";
 import { DerivedTensorCache } from "./derived-tensors.js";
+import { activate, type LoadedDevice } from "./devices.js";
 import { runNetwork } from "./network.js";
 import { toCanonical, toInternal } from "./parameter-layout.js";
 import { TfjsTensor, toTf } from "./tfjs-tensor.js";

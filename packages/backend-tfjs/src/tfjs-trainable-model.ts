@@ -16,8 +16,8 @@ import {
   checkLearningRate,
   checkTrainingBatch,
   clipCoefficient,
-  drawDropoutMasks,
   type DropoutMasks,
+  drawDropoutMasks,
   hasDropout,
   optimizerBufferLayout,
   parameterNames,
@@ -30,8 +30,8 @@ import type { LoadedDevice } from "./devices.js";
 import { type NetworkRun, runNetwork } from "./network.js";
 import { applyUpdate } from "./optimizer.js";
 import { toInternal } from "./parameter-layout.js";
-import { TfjsTensor } from "./tfjs-tensor.js";
 import { TfjsModel } from "./tfjs-model.js";
+import { TfjsTensor } from "./tfjs-tensor.js";
 
 interface StepTensors {
   h: tf.Tensor;

@@ -1,8 +1,8 @@
 import {
   type ConformanceSuiteOptions,
   checkGradNormPrecision,
-  runContractSuite,
   runConformanceSuite,
+  runContractSuite,
 } from "@rnnlm/conformance";
 import { describe, expect, it } from "vitest";
 import { tfjsBackend } from "../src/index.js";

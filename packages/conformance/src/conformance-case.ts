@@ -12,7 +12,7 @@ import {
   type TrainingOptions,
   type Weights,
 } from "@rnnlm/core";
-import { hasCellState, parameterNames, canonicalWeightShapes } from "@rnnlm/core/backend";
+import { canonicalWeightShapes, hasCellState, parameterNames } from "@rnnlm/core/backend";
 
 /** Expected results of one {@link ConformanceCase}, all computed in float64 by the reference backend. */
 export interface ConformanceExpected {

@@ -1,7 +1,7 @@
 import type { BackendRuntime } from "@rnnlm/core";
 import { describe, it } from "vitest";
-import { CONTRACT_CASES, type ContractCase, checkContractCase } from "./contract-cases.js";
 import { runtimeFailure } from "./conformance-suite.js";
+import { CONTRACT_CASES, type ContractCase, checkContractCase } from "./contract-cases.js";
 
 export interface ContractSuiteOptions {
   /** Shown in test names, e.g. "tfjs:wasm". */

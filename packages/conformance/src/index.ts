@@ -28,7 +28,6 @@ export {
   unsupportedReason,
 } from "./conformance-check.js";
 export { type ConformanceSuiteOptions, runConformanceSuite, runtimeFailure } from "./conformance-suite.js";
-export { checkGradNormPrecision, type GradNormPrecision } from "./grad-norm-check.js";
 export {
   CONTRACT_CASES,
   CONTRACT_GRU,
@@ -39,6 +38,7 @@ export {
   checkContractCase,
 } from "./contract-cases.js";
 export { type ContractSuiteOptions, runContractSuite } from "./contract-suite.js";
+export { checkGradNormPrecision, type GradNormPrecision } from "./grad-norm-check.js";
 export {
   buildConformanceFixtures,
   type FixtureFile,

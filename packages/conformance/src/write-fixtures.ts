@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
-  type Cell,
   CELLS,
+  type Cell,
   encodeSafetensors,
   type ModelSpec,
   parseModelSpec,

@@ -1,5 +1,5 @@
-import { packedManifestProblems } from "./packed-manifest-problems.js";
 import { type LintResult, runAttw, runPublint } from "./package-linters.js";
+import { packedManifestProblems } from "./packed-manifest-problems.js";
 import { readTarball, type TarballContents } from "./tarball-contents.js";
 
 /**

@@ -5,10 +5,19 @@
  * model-contract checks here, and lays out weights and optimizer buffers canonically.
  */
 
-// Host memory tensors and batches.
-export { HostTensor, sizeOf } from "./tensor.js";
 export { toTimeMajor } from "./batch.js";
-
+export { CLIP_EPSILON, clipCoefficient, sumOfSquares } from "./clip.js";
+// Training numerics every backend shares.
+export { type DropoutMasks, drawDropoutMasks, hasDropout, noDropout } from "./dropout.js";
+// Sampling primitives behind TextGenerator, for a backend that samples on its own.
+export {
+  argmax,
+  drawFrom,
+  FEED_CHUNK_STEPS,
+  GREEDY_CHUNK_STEPS,
+  samplingDistribution,
+  softmax,
+} from "./generate.js";
 // The model contract: input and state checks, optimizer state layout (see the README).
 export {
   beginHostState,
@@ -32,21 +41,8 @@ export {
   validateOptimizerState,
 } from "./model-contract.js";
 export { hasCellState } from "./spec.js";
-
+// Host memory tensors and batches.
+export { HostTensor, sizeOf } from "./tensor.js";
+export { meanCrossEntropy } from "./train.js";
 // Canonical weights: PyTorch names, shapes and order; initialisation.
 export { canonicalWeightShapes, initWeights, parameterNames, validateWeights, withTiedDecoder } from "./weights.js";
-
-// Training numerics every backend shares.
-export { type DropoutMasks, drawDropoutMasks, hasDropout, noDropout } from "./dropout.js";
-export { CLIP_EPSILON, clipCoefficient, sumOfSquares } from "./clip.js";
-export { meanCrossEntropy } from "./train.js";
-
-// Sampling primitives behind TextGenerator, for a backend that samples on its own.
-export {
-  argmax,
-  drawFrom,
-  FEED_CHUNK_STEPS,
-  GREEDY_CHUNK_STEPS,
-  samplingDistribution,
-  softmax,
-} from "./generate.js";

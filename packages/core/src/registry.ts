@@ -1,5 +1,5 @@
-import type { Backend, BackendInitOptions, BackendRuntime, Capability, TrainingRuntime } from "./runtime.js";
 import { BackendUnavailableError, SpecError } from "./errors.js";
+import type { Backend, BackendInitOptions, BackendRuntime, Capability, TrainingRuntime } from "./runtime.js";
 
 const backends = new Map<string, Backend>();
 const loaded = new Map<string, Promise<BackendRuntime>>();

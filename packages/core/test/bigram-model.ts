@@ -1,3 +1,4 @@
+import { HostTensor } from "../src/backend.js";
 import {
   type GradientResult,
   type LossResult,
@@ -15,7 +16,6 @@ import {
   type TrainStepResult,
   type Weights,
 } from "../src/index.js";
-import { HostTensor } from "../src/backend.js";
 
 /**
  * A test double for the loop and generation: logits = table[x] (a bigram model), trained by

@@ -1,7 +1,7 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
 import { parseTrainingOptions } from "../src/optimizer.js";
 import { SeededRandom } from "../src/random.js";
 import { type ModelSpecInput, parseModelSpec } from "../src/spec.js";

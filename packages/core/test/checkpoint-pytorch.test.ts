@@ -3,8 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ModelSpecInput } from "../src/spec.js";
 import { saveCheckpoint } from "../src/node/index.js";
+import type { ModelSpecInput } from "../src/spec.js";
 import { canonicalWeightShapes } from "../src/weights.js";
 import { sampleCheckpoint, tempFolder } from "./checkpoint-fixture.js";
 

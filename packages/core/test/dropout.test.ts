@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseModelSpec, SeededRandom } from "../src/index.js";
 import { drawDropoutMasks, hasDropout, noDropout } from "../src/backend.js";
+import { parseModelSpec, SeededRandom } from "../src/index.js";
 
 describe("dropout masks", () => {
   const spec = parseModelSpec({

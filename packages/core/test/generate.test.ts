@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  type GreedyStepsResult,
-  type RecurrentState,
-  SeededRandom,
-  type TokenCodec,
-  TextGenerator,
-} from "../src/index.js";
-import {
   argmax,
   drawFrom,
   FEED_CHUNK_STEPS,
@@ -14,6 +7,13 @@ import {
   samplingDistribution,
   softmax,
 } from "../src/backend.js";
+import {
+  type GreedyStepsResult,
+  type RecurrentState,
+  SeededRandom,
+  TextGenerator,
+  type TokenCodec,
+} from "../src/index.js";
 import { BigramModel } from "./bigram-model.js";
 
 const chars = ["<unk>", "a", "b", "c"];

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  CheckpointError,
-  parseModelSpec,
-  parseTrainingOptions,
-  ShapeError,
-  SpecError,
-  type Weights,
-} from "../src/index.js";
-import {
   checkLearningRate,
   checkTokenIds,
   emptyForward,
@@ -17,6 +9,14 @@ import {
   parameterNames,
   validateOptimizerState,
 } from "../src/backend.js";
+import {
+  CheckpointError,
+  parseModelSpec,
+  parseTrainingOptions,
+  ShapeError,
+  SpecError,
+  type Weights,
+} from "../src/index.js";
 
 const spec = parseModelSpec({ cell: "lstm", vocabSize: 5, hiddenSize: 3, embeddingSize: 2 });
 const optimizer = (o: object) => parseTrainingOptions({ optimizer: o }).optimizer;

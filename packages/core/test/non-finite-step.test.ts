@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkFiniteStep } from "../src/backend.js";
 import {
   type CheckpointReason,
   NonFiniteLossError,
@@ -7,7 +8,6 @@ import {
   type TrainStepResult,
   trainLoop,
 } from "../src/index.js";
-import { checkFiniteStep } from "../src/backend.js";
 import { BigramModel } from "./bigram-model.js";
 import { patternSource } from "./sources.js";
 

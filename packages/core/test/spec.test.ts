@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parameterCount, parseModelSpec, parseTrainingOptions, SeededRandom, SpecError } from "../src/index.js";
 import { canonicalWeightShapes, initWeights, parameterNames, validateWeights } from "../src/backend.js";
+import { parameterCount, parseModelSpec, parseTrainingOptions, SeededRandom, SpecError } from "../src/index.js";
 
 describe("model spec", () => {
   it("fills defaults", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { meanCrossEntropy } from "../src/backend.js";
 import {
   type CheckpointReason,
   evaluatePerplexity,
@@ -9,7 +10,6 @@ import {
   type TrainerState,
   trainLoop,
 } from "../src/index.js";
-import { meanCrossEntropy } from "../src/backend.js";
 import { nextLearningRate, stepLearningRate } from "../src/optimizer.js";
 import { BigramModel } from "./bigram-model.js";
 import { patternSource } from "./sources.js";

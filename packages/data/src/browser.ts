@@ -10,9 +10,9 @@ export const VERSION = "0.1.0";
 
 export { batchify } from "./batchify.js";
 export { type BpttOptions, BpttWindows } from "./bptt-windows.js";
-export type { Corpus } from "./corpus.js";
 export { CharTokenizer, type CharTokenizerOptions } from "./char-tokenizer.js";
 export { cleanD2l } from "./clean.js";
+export type { Corpus } from "./corpus.js";
 export { createTokenizer } from "./create-tokenizer.js";
 export { DataError, type DataErrorCode } from "./errors.js";
 export { type D2lBatchOptions, RandomBatches } from "./random-batches.js";

@@ -1,8 +1,8 @@
 import { createTokenizer } from "./create-tokenizer.js";
 import { DataError } from "./errors.js";
 import type { Tokenizer, TokenizerSpec } from "./tokenizer.js";
-import { Vocab, type VocabJSON } from "./vocab.js";
 import { readVersionedJson } from "./versioned-json.js";
+import { Vocab, type VocabJSON } from "./vocab.js";
 
 /** What {@link TextCodec.toJSON} writes, so a checkpoint can store and rebuild its codec. */
 export interface TextCodecJSON {

@@ -10,8 +10,8 @@ export { type LoadGeneratorOptions, loadGenerator } from "./load-generator.js";
 export { type MissingBackend, registerInstalledBackends } from "./register-backends.js";
 export {
   TEXT_MODEL_PRESETS,
-  type TextModelHyperparameters,
   TextModel,
+  type TextModelHyperparameters,
   type TextModelPreset,
   type TrainingText,
   type TrainTextOptions,

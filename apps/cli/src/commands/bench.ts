@@ -7,15 +7,15 @@ import {
   type TimeMajorBatch,
 } from "@rnnlm/core";
 import { writeFileAtomic } from "@rnnlm/core/node";
+import { registerInstalledBackends } from "@rnnlm/rnnlm";
 import { loadBackend } from "../choose-backend.js";
 import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
-import { parseFlags } from "../parse-flags.js";
-import { registerInstalledBackends } from "@rnnlm/rnnlm";
-import { normalizeCell } from "../run-config.js";
 import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
 import { checkOutputFile } from "../output-file.js";
+import { parseFlags } from "../parse-flags.js";
+import { normalizeCell } from "../run-config.js";
 import { UsageError } from "../usage-error.js";
 
 const BENCH_FLAGS: readonly FlagDef[] = [

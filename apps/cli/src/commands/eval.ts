@@ -1,6 +1,7 @@
 import { evaluatePerplexity } from "@rnnlm/core";
 import { loadCheckpoint } from "@rnnlm/core/node";
 import { evalSource } from "../batch-sources.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 import { checkpointRunConfig } from "../checkpoint-run-config.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import { type CliContext, warningsTo } from "../cli-output.js";
@@ -14,7 +15,6 @@ import { parseFlags } from "../parse-flags.js";
 import { resolveRunConfig } from "../run-config.js";
 import { findCheckpoint, holdsCheckpoint, recoverIfIdle, runFolder } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
-import { checkpointCodec } from "../checkpoint-codec.js";
 
 const EVAL_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },

@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { loadCheckpoint } from "@rnnlm/core/node";
+import { checkpointCodec } from "../checkpoint-codec.js";
 import type { CliContext } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
-import { parseFlags } from "../parse-flags.js";
-import { checkpointCodec } from "../checkpoint-codec.js";
 import { checkOutputFile } from "../output-file.js";
+import { parseFlags } from "../parse-flags.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
 

@@ -2,15 +2,15 @@ import type { BackendRuntime, Model, SamplingOptions } from "@rnnlm/core";
 import { TextGenerator } from "@rnnlm/core";
 import { loadCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
 import { TextCodec } from "@rnnlm/data";
+import { checkpointCodec } from "../checkpoint-codec.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import { CapturedOutput, type CliContext, type CliOutput } from "../cli-output.js";
 import type { FlagDef } from "../flag-def.js";
 import { helpText } from "../help-text.js";
-import { type FlagValues, parseFlags } from "../parse-flags.js";
 import { checkOutputFile } from "../output-file.js";
+import { type FlagValues, parseFlags } from "../parse-flags.js";
 import { findCheckpoint } from "../run-folder.js";
 import { UsageError } from "../usage-error.js";
-import { checkpointCodec } from "../checkpoint-codec.js";
 
 const GENERATE_FLAGS: readonly FlagDef[] = [
   { flag: "checkpoint", type: "string", placeholder: "DIR", help: "run folder (uses best/, else last/) or checkpoint" },

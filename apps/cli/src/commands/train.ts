@@ -8,27 +8,27 @@ import {
   type TrainerState,
   trainLoop,
 } from "@rnnlm/core";
-import { loadCheckpoint, saveCheckpoint } from "@rnnlm/core/node";
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
 import type { TextCodec } from "@rnnlm/data";
-import { writeFileAtomic } from "@rnnlm/core/node";
 import { batchOrderOf, evalSource, trainSource } from "../batch-sources.js";
+import { checkpointCodec } from "../checkpoint-codec.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
 import { type CliContext, warningsTo } from "../cli-output.js";
-import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import { findConfigFile, readConfigFile } from "../config-file.js";
 import { CONFIG_FLAGS, flagOfKey } from "../config-keys.js";
+import { dataFingerprint, FINGERPRINT_KEY, splitSavedConfig } from "../data-fingerprint.js";
 import type { FlagDef } from "../flag-def.js";
 import { configLayerFromFlags } from "../flag-layer.js";
 import { formatConfig } from "../format-config.js";
 import { helpText } from "../help-text.js";
 import { corpusRequestOf, loadCorpus } from "../load-corpus.js";
+import { lossFigures } from "../loss-figures.js";
 import { checkTrainingFits, memoryBudget } from "../memory-estimate.js";
+import { MetricsLog } from "../metrics-log.js";
 import { modelSpecOf, scheduleOf, trainingOptionsOf } from "../model-spec-of.js";
+import { checkOutputFile } from "../output-file.js";
 import { parseFlags } from "../parse-flags.js";
 import { renderPerplexitySvg } from "../perplexity-plot.js";
-import { lossFigures } from "../loss-figures.js";
-import { MetricsLog } from "../metrics-log.js";
-import { checkOutputFile } from "../output-file.js";
 import { presetNames } from "../presets.js";
 import { ProgressReporter } from "../progress-reporter.js";
 import {
@@ -43,7 +43,6 @@ import { RunLock } from "../run-lock.js";
 import { UsageError } from "../usage-error.js";
 import { vocabularyWarning } from "../vocabulary-warning.js";
 import { exportCheckpoint } from "./export.js";
-import { checkpointCodec } from "../checkpoint-codec.js";
 
 const TRAIN_FLAGS: readonly FlagDef[] = [
   {

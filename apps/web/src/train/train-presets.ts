@@ -1,4 +1,4 @@
-import type { ModelSpecInput, LrScheduleInput, TrainingOptionsInput } from "@rnnlm/core";
+import type { LrScheduleInput, ModelSpecInput, TrainingOptionsInput } from "@rnnlm/core";
 
 /** A model size the Train view offers, with the hyperparameters that train it well. */
 export interface TrainPreset {

@@ -1,3 +1,5 @@
+import { type ChartPoint, drawLossChart } from "./loss-chart.js";
+import { isTrainPresetId, TRAIN_PRESET_IDS, TRAIN_PRESETS } from "./train-presets.js";
 import type {
   Candidate,
   ExportKind,
@@ -7,8 +9,6 @@ import type {
   TrainDevice,
   WorkerToPage,
 } from "./train-protocol.js";
-import { type ChartPoint, drawLossChart } from "./loss-chart.js";
-import { isTrainPresetId, TRAIN_PRESET_IDS, TRAIN_PRESETS } from "./train-presets.js";
 import { isCleaning } from "./training-corpus.js";
 
 function byId<T extends Element>(id: string, type: { new (): T; prototype: T }): T {

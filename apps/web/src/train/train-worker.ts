@@ -22,6 +22,7 @@ import { SequentialBatches, type TextCodec } from "@rnnlm/data";
 import { parameterCount } from "../model-summary.js";
 import { SerialLock } from "./serial-lock.js";
 import { tarArchive } from "./tar-archive.js";
+import { TRAIN_PRESETS, type TrainPreset } from "./train-presets.js";
 import type {
   Candidate,
   GenerateRequest,
@@ -31,7 +32,6 @@ import type {
   TrainRequest,
   WorkerToPage,
 } from "./train-protocol.js";
-import { type TrainPreset, TRAIN_PRESETS } from "./train-presets.js";
 import { buildTrainingCorpus, VALID_FRACTION } from "./training-corpus.js";
 
 /** The worker's global scope, typed by hand: the DOM and WebWorker libs cannot both be loaded. */

@@ -1,4 +1,4 @@
-import { CharTokenizer, TextCodec, type TextCleaning, Vocab } from "@rnnlm/data";
+import { CharTokenizer, type TextCleaning, TextCodec, Vocab } from "@rnnlm/data";
 
 /** Share of the text (its end, contiguous) held out for validation, as the CLI's char-rnn preset. */
 export const VALID_FRACTION = 0.05;

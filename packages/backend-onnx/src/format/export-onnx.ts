@@ -1,10 +1,10 @@
 import { type Model, type ModelSpec, parseModelSpec, RnnlmError, type Weights } from "@rnnlm/core";
 import { validateWeights } from "@rnnlm/core/backend";
-import { buildOnnxGraph } from "./inference-graph.js";
-import { ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-nodes.js";
-import { metadataProps } from "./onnx-metadata.js";
-import { onnx } from "./onnx-proto.js";
 import { PACKAGE_VERSION } from "../package-version.js";
+import { buildOnnxGraph } from "./inference-graph.js";
+import { metadataProps } from "./onnx-metadata.js";
+import { ONNX_IR_VERSION, ONNX_OPSET } from "./onnx-nodes.js";
+import { onnx } from "./onnx-proto.js";
 
 export interface ExportOnnxOptions {
   /**

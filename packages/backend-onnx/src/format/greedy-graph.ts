@@ -3,7 +3,7 @@ import { hasCellState } from "@rnnlm/core/backend";
 import { buildOnnxGraph } from "./inference-graph.js";
 import { ONNX_IO } from "./onnx-io.js";
 import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "./onnx-nodes.js";
-import { onnx, type OnnxTypes } from "./onnx-proto.js";
+import { type OnnxTypes, onnx } from "./onnx-proto.js";
 import { floatInitializer } from "./tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;

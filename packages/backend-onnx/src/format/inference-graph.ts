@@ -2,8 +2,8 @@ import { type Cell, gateCount, inputSize, type ModelSpec, type Weights } from "@
 import { hasCellState } from "@rnnlm/core/backend";
 import { ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
 import { ONNX_IO, recurrentInitializerNames } from "./onnx-io.js";
-import { onnx, type OnnxTypes } from "./onnx-proto.js";
 import { type Dim, intAttr, node, valueInfo } from "./onnx-nodes.js";
+import { type OnnxTypes, onnx } from "./onnx-proto.js";
 import { floatInitializer, int32Initializer, int64Initializer } from "./tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;

@@ -1,8 +1,8 @@
 import { open, stat } from "node:fs/promises";
 import type { BackendRuntime, Model, ModelSpec, Weights } from "@rnnlm/core";
 import { loadCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
-import { type ExportOnnxOptions, exportModel, exportOnnx } from "./export-onnx.js";
 import { type LoadedOnnxModel, loadOnnxModelBytes } from "../runtime/load-onnx-model.js";
+import { type ExportOnnxOptions, exportModel, exportOnnx } from "./export-onnx.js";
 import { isJsonObject } from "./json-value.js";
 import { OnnxFileError } from "./onnx-file-error.js";
 import { MAX_ONNX_BYTES } from "./read-onnx-model.js";

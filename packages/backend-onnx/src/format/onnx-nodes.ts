@@ -1,4 +1,4 @@
-import { onnx, type OnnxTypes } from "./onnx-proto.js";
+import { type OnnxTypes, onnx } from "./onnx-proto.js";
 
 // Node helpers shared by the inference graph (inference-graph.ts) and the training graphs
 // (train/graph-builder.ts).

@@ -1,10 +1,10 @@
 import { gateCount, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
 import { validateWeights, withTiedDecoder } from "@rnnlm/core/backend";
 import { invertGateOrder, ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
-import { type OnnxMetadata, parseMetadataProps } from "./onnx-metadata.js";
 import { OnnxFileError } from "./onnx-file-error.js";
 import { recurrentInitializerNames } from "./onnx-io.js";
-import { onnx, type OnnxTypes } from "./onnx-proto.js";
+import { type OnnxMetadata, parseMetadataProps } from "./onnx-metadata.js";
+import { type OnnxTypes, onnx } from "./onnx-proto.js";
 import { readFloatInitializer } from "./tensor-proto.js";
 
 /** Protobuf messages cannot exceed 2 GiB; larger inputs are refused before decoding. */

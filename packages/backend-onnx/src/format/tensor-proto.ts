@@ -1,6 +1,6 @@
-import { onnx } from "./onnx-proto.js";
-import type { OnnxTypes } from "./onnx-proto.js";
 import { OnnxFileError } from "./onnx-file-error.js";
+import type { OnnxTypes } from "./onnx-proto.js";
+import { onnx } from "./onnx-proto.js";
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 

@@ -3,11 +3,11 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { type BackendInitOptions, BackendUnavailableError } from "@rnnlm/core";
+import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import type { DeviceLoader } from "./onnx-backend.js";
 import { OnnxRuntime } from "./onnx-runtime.js";
 import { OrtEngine } from "./ort-engine.js";
 import type { OrtModule, OrtSessionOptions } from "./ort-types.js";
-import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import { probeRuntime } from "./probe-runtime.js";
 
 async function loadOrtNode(): Promise<OrtModule> {

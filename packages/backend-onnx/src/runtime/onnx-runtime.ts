@@ -11,9 +11,9 @@ import {
   type TrainableModel,
 } from "@rnnlm/core";
 import { initWeights } from "@rnnlm/core/backend";
+import { OnnxTrainableModel, type OnnxTrainableModelOptions } from "../train/onnx-trainable-model.js";
 import { OnnxModel } from "./onnx-model.js";
 import type { OrtEngine } from "./ort-engine.js";
-import { OnnxTrainableModel, type OnnxTrainableModelOptions } from "../train/onnx-trainable-model.js";
 
 /** Devices whose runtimes train (the training graphs run on ORT's CPU kernels, native or WASM). */
 export const TRAINING_DEVICES: readonly string[] = ["cpu", "wasm"];

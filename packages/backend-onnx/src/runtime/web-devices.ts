@@ -1,9 +1,9 @@
 import { type BackendInitOptions, BackendUnavailableError } from "@rnnlm/core";
+import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import type { DeviceLoader } from "./onnx-backend.js";
 import { OnnxRuntime } from "./onnx-runtime.js";
 import { OrtEngine } from "./ort-engine.js";
 import type { OrtModule } from "./ort-types.js";
-import { isMissingPackage, ORT_VERSION } from "./missing-package.js";
 import { probeRuntime } from "./probe-runtime.js";
 
 /** Settings for ONNX Runtime Web, applied before its WebAssembly is first loaded. */

@@ -1,5 +1,5 @@
 import { type Dim, intAttr, node, ONNX_IR_VERSION, ONNX_OPSET, valueInfo } from "../format/onnx-nodes.js";
-import { onnx, type OnnxTypes } from "../format/onnx-proto.js";
+import { type OnnxTypes, onnx } from "../format/onnx-proto.js";
 import { doubleInitializer, floatInitializer, int32Initializer, int64Initializer } from "../format/tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;

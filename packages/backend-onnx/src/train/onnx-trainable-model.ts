@@ -25,8 +25,8 @@ import {
   checkTrainingBatch,
   drawDropoutMasks,
   emptyForward,
-  hasCellState,
   HostTensor,
+  hasCellState,
   optimizerBufferLayout,
   parameterNames,
   sizeOf,
@@ -35,9 +35,9 @@ import {
   validateWeights,
   withTiedDecoder,
 } from "@rnnlm/core/backend";
+import { float32Data } from "../runtime/onnx-model.js";
 import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
-import { float32Data } from "../runtime/onnx-model.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";

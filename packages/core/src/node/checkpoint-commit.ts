@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { CheckpointData } from "../trainer-state.js";
 import {
   CHECKPOINT_DATA_FILES,
   COMMIT_FOLDER,
@@ -11,6 +10,7 @@ import {
 } from "../checkpoint/checkpoint-layout.js";
 import { checkpointProblem, errorCode, messageOf } from "../checkpoint/checkpoint-problem.js";
 import { encodeCheckpoint } from "../checkpoint/encode-checkpoint.js";
+import type { CheckpointData } from "../trainer-state.js";
 
 /**
  * How a checkpoint is written so that an interruption at any point leaves the previous or

@@ -1,7 +1,5 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CheckpointError } from "../errors.js";
-import type { CheckpointData } from "../trainer-state.js";
 import {
   COMMIT_FOLDER,
   MANIFEST_FILE,
@@ -15,6 +13,8 @@ import { checkpointProblem, errorCode, messageOf } from "../checkpoint/checkpoin
 import { digestOf, type FileDigest } from "../checkpoint/file-digest.js";
 import { decodeModelFile } from "../checkpoint/model-file.js";
 import { decodeTrainerFiles } from "../checkpoint/trainer-file.js";
+import { CheckpointError } from "../errors.js";
+import type { CheckpointData } from "../trainer-state.js";
 
 /**
  * Reads a checkpoint folder written by {@link saveCheckpoint}. Every file is checked against
