@@ -94,7 +94,13 @@ async function rnnlmRun(model, threads, dir) {
 
 async function torchRun(model, threads, dir) {
   const args = [...model.torch(dir), "--threads", String(threads)];
-  const r = await run(PYTHON, args, { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
+  // OpenMP's default active wait spins its threads while OpenBLAS's own pool needs the cores: at 2
+  // threads on 2 cores that made PyTorch 3-4x slower than at 1. Passive waiting is its fix.
+  const r = await run(PYTHON, args, {
+    OMP_NUM_THREADS: String(threads),
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_WAIT_POLICY: "PASSIVE",
+  });
   if (r.code !== 0) throw new Error(`PyTorch twin ${model.name} exited ${r.code}: ${r.stderr}`);
   const epochs = r.stdout
     .trim()

@@ -1,66 +1,16 @@
 // Drives bench/index.html in Debian's Chromium and writes bench/results/web-train.json:
 // training tokens/s of the d2l LSTM in rnnlm's worker (onnx:wasm) and in a tf.layers LSTM (tfjs WASM).
-import { spawnSync } from "node:child_process";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { loadavg } from "node:os";
 import { expect, it } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from "../test/chromium.js";
-import { startStaticServer } from "../test/static-server.js";
-
-const BENCH_DIR = import.meta.dirname;
+import { benchResultOf, withBenchBrowser, writeBenchResult } from "./bench-browser.js";
 
 it("measures training tokens/s in Chromium: rnnlm worker vs tf.layers", async () => {
-  const missing = chromiumMissing();
-  if (missing !== null) throw new Error(`the browser bench needs Chromium: ${missing}`);
-  const vite = join(BENCH_DIR, "..", "node_modules", "vite", "bin", "vite.js");
-  const build = spawnSync(
-    process.execPath,
-    [vite, "build", "--config", join(BENCH_DIR, "vite.config.ts"), "--logLevel", "error"],
-    {
-      cwd: join(BENCH_DIR, ".."),
-      encoding: "utf8",
-    },
-  );
-  if (build.status !== 0) throw new Error(`bench build failed:\n${build.stdout}\n${build.stderr}`);
-  const server = await startStaticServer(join(BENCH_DIR, "dist"));
-  const profile = await mkdtemp(join(tmpdir(), "rnnlm-web-bench-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  try {
+  await withBenchBrowser("web-train", async (context, url) => {
     const page = context.pages()[0] ?? (await context.newPage());
-    const log: string[] = [];
-    page.on("console", (message) => log.push(`${message.type()}: ${message.text()}`));
-    page.on("pageerror", (error) => log.push(`pageerror: ${error.message}`));
     const loadBefore = loadavg()[0];
-    await page.goto(server.url);
-    await page
-      .waitForFunction(
-        () =>
-          (globalThis as { benchResult?: unknown }).benchResult ?? (globalThis as { benchError?: string }).benchError,
-        null,
-        { timeout: 120_000 },
-      )
-      .catch(async (error: unknown) => {
-        throw new Error(`${String(error)}\nstatus: ${await page.textContent("#status")}\n${log.join("\n")}`);
-      });
-    const error = await page.evaluate(() => (globalThis as { benchError?: string }).benchError ?? null);
-    if (error !== null) throw new Error(error);
-    const result = await page.evaluate(() => (globalThis as { benchResult?: { ratio: number } }).benchResult);
-    if (result === undefined) throw new Error("the bench page set no result");
+    const result = await benchResultOf<{ ratio: number }>(page, url);
     const record = { date: new Date().toISOString(), loadAverage: [loadBefore, loadavg()[0]], ...result };
-    console.log(JSON.stringify(record, null, 2));
-    const file = join(BENCH_DIR, "results", "web-train.json");
-    await writeFile(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-    await rename(`${file}.tmp`, file);
+    await writeBenchResult("web-train.json", record);
     expect(record.ratio).toBeGreaterThan(0);
-  } finally {
-    await context.close();
-    await server.close();
-    await rm(profile, { recursive: true, force: true });
-  }
+  });
 });
