@@ -5,7 +5,10 @@
 // Epoch e: `rnnlm train` (fresh for e = 1, then `--resume DIR --epochs e`), then the twin
 // resumed from its state file up to e. At the end both report the test perplexity of their best
 // weights. --max-tokens N keeps the first N tokens of each split (both sides), for a short
-// measured slice: N = 140001 is 200 batches of 20 × 35. Needs Debian's python3-torch
+// measured slice: N = 140001 is 200 batches of 20 × 35. The run folder keeps both models and the
+// rows measured so far (rows.json): the same command with the same --run-dir continues an
+// interrupted run at the first epoch it has not recorded (6 epochs take hours on 2 cores).
+// Needs Debian's python3-torch
 // (/usr/bin/python3, or $PYTHON); OpenBLAS
 // (libopenblas0-pthread) is used for the twin when installed, through LD_LIBRARY_PATH.
 // Writes apps/cli/bench/results/wikitext2-vs-pytorch[-slice].json.
@@ -43,6 +46,8 @@ const torchState = join(runDir, "torch-state.pt");
 const blas = existsSync(join(OPENBLAS, "libblas.so.3")) ? "OpenBLAS (openblas-pthread)" : "system libblas";
 const pythonEnv = {
   ...process.env,
+  // OpenMP's active wait starves OpenBLAS's threads when both pools share 2 cores (3-4x slower).
+  OMP_WAIT_POLICY: "PASSIVE",
   ...(blas.startsWith("OpenBLAS") ? { LD_LIBRARY_PATH: `${OPENBLAS}:${process.env.LD_LIBRARY_PATH ?? ""}` } : {}),
 };
 
@@ -79,20 +84,30 @@ const twin = (epochsTo, extra = []) =>
     pythonEnv,
   );
 
-const rows = [];
-const loadBefore = os.loadavg();
-for (let epoch = 1; epoch <= epochs; epoch++) {
-  const trainArgs =
-    epoch === 1
-      ? ["train", "--config", "pytorch-wikitext2", "--data", data, "--backend", values.backend, "--save", ours]
-      : ["train", "--resume", ours, "--backend", values.backend];
+const rowsFile = join(runDir, "rows.json");
+const saved = existsSync(rowsFile) ? JSON.parse(readFileSync(rowsFile, "utf8")) : null;
+if (saved !== null && (saved.maxTokens ?? null) !== (maxTokens ?? null)) {
+  throw new Error(`${runDir} holds a run with --max-tokens ${saved.maxTokens ?? "(none)"}: use another --run-dir`);
+}
+const rows = saved?.rows ?? [];
+const loadBefore = saved?.loadBefore ?? os.loadavg();
+if (rows.length > 0) console.log(`continuing ${runDir} after epoch ${rows.length}`);
+for (let epoch = rows.length + 1; epoch <= epochs; epoch++) {
+  // A fresh run only when nothing was saved yet: an interrupted one resumes where it stopped.
+  const fresh = !existsSync(join(ours, "last"));
+  const trainArgs = fresh
+    ? ["train", "--config", "pytorch-wikitext2", "--data", data, "--backend", values.backend, "--save", ours]
+    : ["train", "--resume", ours, "--backend", values.backend];
   trainArgs.push("--epochs", String(epoch), "--log-interval", "0");
-  if (epoch === 1 && slice) trainArgs.push("--max-tokens", maxTokens);
+  if (fresh && slice) trainArgs.push("--max-tokens", maxTokens);
   const started = performance.now();
   await run(process.execPath, [bin, ...trainArgs]);
   const oursWall = (performance.now() - started) / 1000;
   const record = JSON.parse(readFileSync(join(ours, "last", "trainer.json"), "utf8")).history[epoch - 1];
   const [torchRecord] = jsonLines(await twin(epoch));
+  if (torchRecord === undefined) {
+    throw new Error(`the twin's state in ${runDir} is past epoch ${epoch} (stopped between the twin and rows.json)`);
+  }
   const row = {
     epoch,
     rnnlm: {
@@ -107,6 +122,8 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     load: os.loadavg(),
   };
   rows.push(row);
+  writeFileSync(`${rowsFile}.tmp`, `${JSON.stringify({ maxTokens: maxTokens ?? null, loadBefore, rows }, null, 2)}\n`);
+  renameSync(`${rowsFile}.tmp`, rowsFile);
   console.log(
     `| epoch ${epoch} | rnnlm valid ppl ${record.validPerplexity.toFixed(2)} (${record.tokensPerSecond.toFixed(0)} tok/s) ` +
       `| PyTorch valid ppl ${torchRecord.validPerplexity.toFixed(2)} (${torchRecord.tokensPerSecond.toFixed(0)} tok/s) |`,
