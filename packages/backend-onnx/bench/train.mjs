@@ -104,8 +104,11 @@ async function modelRunner(runtime, cfg, cell) {
 function torchRunner(cfg, cell, threads) {
   return {
     async measure() {
+      // Passive OpenMP waiting: the default spinning starves OpenBLAS's threads on 2 cores, which is
+      // what made PyTorch's 2-thread figures collapse (see apps/cli's whole-process bench).
       const r = spawnSync(PYTHON, [TORCH_SCRIPT, cfg.name, cell, String(threads), String(SECONDS)], {
         encoding: "utf8",
+        env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE" },
       });
       if (r.status !== 0) throw new Error(`train_torch.py failed: ${r.stderr}`);
       return JSON.parse(r.stdout.trim().split("\n").pop()).ms;
