@@ -55,7 +55,7 @@ export const loadCpu: DeviceLoader = async (options) => {
   const threads = `${n} intra-op thread${n === 1 ? "" : "s"}${options.threads === undefined ? " (default)" : ""}`;
   const runtime = new OnnxRuntime(
     "cpu",
-    new OrtEngine(ort, cpuOptions(options)),
+    new OrtEngine(ort, cpuOptions(options), n <= availableParallelism()),
     `onnxruntime-node ${ort.env.versions.node ?? "?"}, CPU execution provider, ${threads}`,
     ["cpu"],
   );

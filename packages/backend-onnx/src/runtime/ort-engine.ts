@@ -7,9 +7,17 @@ import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort-
 export class OrtEngine {
   private queue: Promise<unknown> = Promise.resolve();
 
+  /**
+   * @param trainingSpins whether training sessions let idle intra-op threads spin-wait (ORT's
+   *   default): a training step is thousands of small ops, and waking sleeping threads for each
+   *   cost a d2l GRU step a third of its time on a quiet 2-core machine. Only where every thread
+   *   has a core of its own: oversubscribed, spinning threads steal the cores the work needs
+   *   (a 2-thread d2l LSTM step went from 25 to 46 ms on a loaded 2-core machine).
+   */
   constructor(
     readonly ort: OrtModule,
     readonly sessionOptions: OrtSessionOptions,
+    readonly trainingSpins = false,
   ) {}
 
   /** Opens a session with this device's options, `overrides` replacing some of them. */

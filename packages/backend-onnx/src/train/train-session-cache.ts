@@ -53,12 +53,10 @@ export class TrainSessionCache {
     const started = performance.now();
     const graph = buildTrainGraph(this.spec, this.training, steps, batch, mode);
     // "basic" (constant folding, redundant nodes): as fast per step as "all" or faster on these
-    // graphs, and "all" takes ~6× longer to open a session. No spinning: ORT's idle intra-op
-    // threads spin-wait by default, which on a shared 2-core machine measured 25 → 46 ms per
-    // 2-thread d2l LSTM step; without it 2 threads are no slower than 1 there.
+    // graphs, and "all" takes ~6× longer to open a session. Spinning: see `OrtEngine`.
     const session = await this.engine.createSession(graph.bytes, {
       graphOptimizationLevel: "basic",
-      extra: { session: { intra_op: { allow_spinning: "0" } } },
+      extra: { session: { intra_op: { allow_spinning: this.engine.trainingSpins ? "1" : "0" } } },
       ...this.options,
     });
     return {
