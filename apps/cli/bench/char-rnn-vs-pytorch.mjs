@@ -12,12 +12,12 @@
 //
 // Needs the built CLI (npm run setup) and Debian's python3-torch (RNNLM_PYTHON, default
 // /usr/bin/python3). Writes apps/cli/bench/results/char-rnn-vs-pytorch.json.
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runProcess, selectedBlas } from "./processes.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -36,19 +36,6 @@ const TEXT = fileURLToPath(new URL("../../../packages/data/corpora/timemachine.t
 const RESULTS = fileURLToPath(new URL("results/char-rnn-vs-pytorch.json", import.meta.url));
 const PYTHON = process.env.RNNLM_PYTHON ?? "/usr/bin/python3";
 
-function run(command, args, env, onSpawn) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
-
 async function rnnlmRun(dir) {
   const save = join(dir, `rnnlm-${Date.now()}`);
   const args = [BIN, "train", "--config", "char-rnn", "--data", "timemachine", "--clean", "none"];
@@ -63,7 +50,7 @@ async function rnnlmRun(dir) {
     "10",
   );
   const started = performance.now();
-  const train = await run(
+  const train = await runProcess(
     "nice",
     ["-n", "10", process.execPath, ...args],
     { OMP_NUM_THREADS: String(THREADS) },
@@ -76,7 +63,7 @@ async function rnnlmRun(dir) {
   const progress = [...train.stdout.matchAll(/\| epoch +(\d+) \| +(\d+)\/ *(\d+) batches/g)].at(-1);
   const epochs = progress ? Number(progress[1]) - 1 + Number(progress[2]) / Number(progress[3]) : 0;
   const steps = progress ? (Number(progress[1]) - 1) * Number(progress[3]) + Number(progress[2]) : 0;
-  const evaluated = await run(process.execPath, [
+  const evaluated = await runProcess(process.execPath, [
     BIN,
     "eval",
     "--checkpoint",
@@ -93,7 +80,7 @@ async function rnnlmRun(dir) {
 async function torchRun() {
   const started = performance.now();
   const deadline = Date.now() / 1000 + SECONDS;
-  const r = await run(
+  const r = await runProcess(
     "nice",
     ["-n", "10", PYTHON, TORCH_SCRIPT, TEXT, String(VALID_FRACTION), String(deadline), String(THREADS)],
     {
@@ -111,7 +98,6 @@ async function torchRun() {
   };
 }
 
-const blas = spawnSync("update-alternatives", ["--query", "libblas.so.3-x86_64-linux-gnu"], { encoding: "utf8" });
 const dir = mkdtempSync(join(tmpdir(), "rnnlm-char-rnn-bench-"));
 const runs = [];
 try {
@@ -136,7 +122,7 @@ const result = {
   seconds: SECONDS,
   threads: THREADS,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
-  blas: blas.stdout.match(/^Value: (.*)$/m)?.[1] ?? "unknown",
+  blas: selectedBlas(),
   runs,
 };
 const tmp = `${RESULTS}.tmp`;

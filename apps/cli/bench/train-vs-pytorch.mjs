@@ -14,12 +14,13 @@
 // validation included. Needs the built CLI (npm run setup) and Debian's python3-torch with OpenBLAS
 // selected (RNNLM_PYTHON, default /usr/bin/python3). Writes results/train-vs-pytorch.json and prints
 // the README table.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runProcess, selectedBlas } from "./processes.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -68,23 +69,10 @@ const WORD = [
 const only = values.only?.split(",");
 const MODELS = [...D2L, ...WORD].filter((m) => only === undefined || only.includes(m.name));
 
-function run(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
-}
-
 async function rnnlmRun(model, threads, dir) {
   const save = join(dir, `rnnlm-${Date.now()}`);
   const args = [BIN, "train", ...model.rnnlm, "--backend", "onnx:cpu", "--threads", String(threads), "--save", save];
-  const r = await run(process.execPath, args, {});
+  const r = await runProcess(process.execPath, args, {});
   if (r.code !== 0) throw new Error(`rnnlm train ${model.name} exited ${r.code}: ${r.stderr}`);
   // Perplexities print as 123.45 or 2.38e+5.
   const ppl = [...r.stdout.matchAll(/train ppl +([\d.]+(?:e[+-]\d+)?)/g)].at(-1)?.[1];
@@ -96,7 +84,7 @@ async function torchRun(model, threads, dir) {
   const args = [...model.torch(dir), "--threads", String(threads)];
   // OpenMP's default active wait spins its threads while OpenBLAS's own pool needs the cores: at 2
   // threads on 2 cores that made PyTorch 3-4x slower than at 1. Passive waiting is its fix.
-  const r = await run(PYTHON, args, {
+  const r = await runProcess(PYTHON, args, {
     OMP_NUM_THREADS: String(threads),
     OPENBLAS_NUM_THREADS: String(threads),
     OMP_WAIT_POLICY: "PASSIVE",
@@ -122,8 +110,7 @@ if (torchVersion.status !== 0) {
   console.error(`${PYTHON} cannot import torch: install Debian's python3-torch or set RNNLM_PYTHON`);
   process.exit(2);
 }
-const blas = spawnSync("update-alternatives", ["--query", "libblas.so.3-x86_64-linux-gnu"], { encoding: "utf8" });
-const blasValue = blas.stdout?.match(/^Value: (.*)$/m)?.[1] ?? "unknown";
+const blasValue = selectedBlas();
 if (!blasValue.includes("openblas")) console.warn(`warning: BLAS is ${blasValue}, not OpenBLAS: PyTorch is slowed`);
 
 const dir = mkdtempSync(join(tmpdir(), "rnnlm-train-vs-pytorch-"));
