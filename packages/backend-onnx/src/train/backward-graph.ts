@@ -5,13 +5,22 @@ import { FLOAT, type GraphBuilder, INT64, intAttr, stringAttr } from "./graph-bu
 import { TRAIN_IO } from "./train-io.js";
 
 /** The symbolic dimension of `rows.select`/`rows.index`: how many distinct ids a window holds. */
-const UNIQUE_IDS = "unique_ids";
+export const UNIQUE_IDS = "unique_ids";
+
+/** The embedding's gradient as its nonzero rows: `rows` (unique, E) for the ids in `index` (unique, 1). */
+export interface EmbeddingRows {
+  readonly index: string;
+  readonly rows: string;
+}
 
 /** Raw gradients keyed by parameter name, and whether they needed the row-selection inputs. */
 export interface BackwardGraph {
+  /** Every parameter's dense gradient, but `encoder.weight` where `embeddingRows` holds it. */
   readonly grads: Record<string, string>;
   /** Whether the graph takes `rows.select`/`rows.index` (gradients by id). */
   readonly rowSelection: boolean;
+  /** The untied embedding's gradient by rows, where `sparseEmbedding` asked for it. */
+  readonly embeddingRows: EmbeddingRows | null;
 }
 
 /**
@@ -26,6 +35,7 @@ export function backwardGraph(
   inputs: ForwardInputs,
   forward: ForwardGraph,
   loss: CrossEntropyGraph,
+  sparseEmbedding = false,
 ): BackwardGraph {
   const T = steps;
   const N = loss.rows;
@@ -42,11 +52,13 @@ export function backwardGraph(
   // and a 0/1 selection of its positions, the sums are one MatMul, and the scatter writes each row
   // once (see `rowSelection`).
   let selection: { select: string; index: string } | null = null;
-  const rowsById = (dRows: string, width: number, base: string | null): string => {
-    selection ??= {
+  const select = () =>
+    (selection ??= {
       select: g.input(TRAIN_IO.rowSelect, FLOAT, [UNIQUE_IDS, N]),
       index: g.input(TRAIN_IO.rowIndex, INT64, [UNIQUE_IDS, 1]),
-    };
+    });
+  const rowsById = (dRows: string, width: number, base: string | null): string => {
+    const selection = select();
     const sums = g.matmul(selection.select, dRows);
     const into = base ?? zeros([V, width]);
     // Every index occurs once, so "add" onto a base is as deterministic as a plain write.
@@ -94,9 +106,15 @@ export function backwardGraph(
       dY = mask === null ? dX : g.mul(dX, mask);
     }
   }
-  if (embedding) {
+  let embeddingRows: EmbeddingRows | null = null;
+  if (embedding && sparseEmbedding && !spec.tied) {
+    // Only the window's ids have a nonzero gradient row: kept as those rows, the update touches
+    // (and the step outputs) a few hundred rows instead of the whole vocabulary's.
+    const { select: selectRows, index } = select();
+    embeddingRows = { index, rows: g.matmul(selectRows, dY) };
+  } else if (embedding) {
     grads["encoder.weight"] = rowsById(dY, spec.embeddingSize ?? 0, spec.tied ? dWdec : null);
   }
   if (!spec.tied) grads["decoder.weight"] = dWdec;
-  return { grads, rowSelection: selection !== null };
+  return { grads, rowSelection: selection !== null, embeddingRows };
 }

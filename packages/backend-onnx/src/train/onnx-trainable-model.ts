@@ -40,7 +40,7 @@ import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
-import { gradName, maskBetween, TRAIN_IO, updatedName } from "./train-io.js";
+import { gradName, maskBetween, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
 import { type TrainSession, TrainSessionCache } from "./train-session-cache.js";
 
 /** Where a training step's time went, for benchmarks (milliseconds, last call). */
@@ -71,6 +71,19 @@ function outputData(outputs: Record<string, OrtTensor>, name: string): Float32Ar
     throw new RnnlmError("ERR_ONNX_RUNTIME", `ONNX Runtime returned no float32 output "${name}"`);
   }
   return t.data;
+}
+
+const EMBEDDING = "encoder.weight";
+
+/** Writes `rows` (one per id of `ids`, in order) over those rows of `param`, in place. */
+function writeRows(param: Stored, rows: Float32Array, ids: BigInt64Array | null): void {
+  const width = param.dims[1] ?? 0;
+  if (ids === null || rows.length !== ids.length * width) {
+    throw new RnnlmError("ERR_ONNX_RUNTIME", "ONNX Runtime returned embedding rows that do not match the window's ids");
+  }
+  ids.forEach((id, u) => {
+    param.data.set(rows.subarray(u * width, (u + 1) * width), Number(id) * width);
+  });
 }
 
 /**
@@ -204,11 +217,13 @@ export class OnnxTrainableModel implements TrainableModel {
     return feeds;
   }
 
-  private addRowSelection(feeds: Record<string, OrtTensor>, opened: TrainSession, ids: Int32Array): void {
-    if (!opened.rowSelection) return;
+  /** Adds the row-selection feeds where the graph takes them; returns the distinct ids fed. */
+  private addRowSelection(feeds: Record<string, OrtTensor>, opened: TrainSession, ids: Int32Array) {
+    if (!opened.rowSelection) return null;
     const { select, index, unique } = rowSelection(ids, this.spec.vocabSize);
     feeds[TRAIN_IO.rowSelect] = this.engine.float32(select, [unique, ids.length]);
     feeds[TRAIN_IO.rowIndex] = this.engine.int64(index, [unique, 1]);
+    return index;
   }
 
   async evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult> {
@@ -242,7 +257,7 @@ export class OnnxTrainableModel implements TrainableModel {
       const { session, masks } = opened;
       const t1 = performance.now();
       const feeds = await this.lossFeeds(batch, state);
-      this.addRowSelection(feeds, opened, batch.x);
+      const rowIds = this.addRowSelection(feeds, opened, batch.x);
       for (const [key, b] of this.buffers) feeds[key] = this.engine.float32(b.data, b.dims);
       feeds[TRAIN_IO.lr] = this.engine.float32(Float32Array.of(this.lr), []);
       const opt = this.training.optimizer;
@@ -265,7 +280,10 @@ export class OnnxTrainableModel implements TrainableModel {
       const out = await this.engine.run(session, feeds);
       const t3 = performance.now();
       checkFiniteStep(this.scalar(out, TRAIN_IO.loss), this.scalar(out, TRAIN_IO.gradNorm));
-      for (const [name, p] of this.params) p.data = outputData(out, updatedName(name));
+      for (const [name, p] of this.params) {
+        if (opened.embeddingRows && name === EMBEDDING) writeRows(p, outputData(out, updatedRowsName(name)), rowIds);
+        else p.data = outputData(out, updatedName(name));
+      }
       for (const [key, b] of this.buffers) b.data = outputData(out, updatedName(key));
       if (opt.type === "adam") this.adamStep = step;
       const result = {

@@ -1,7 +1,10 @@
 import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
 import { CLIP_EPSILON, parameterNames } from "@rnnlm/core/backend";
+import { type EmbeddingRows, UNIQUE_IDS } from "./backward-graph.js";
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
-import { TRAIN_IO, updatedName } from "./train-io.js";
+import { TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
+
+const EMBEDDING = "encoder.weight";
 
 /**
  * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
@@ -13,7 +16,9 @@ import { TRAIN_IO, updatedName } from "./train-io.js";
  * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
  * √(1 − β2^t) come in as scalars computed on the host in float64) and RMSprop
  * (v = α·v + (1−α)·g², w −= lr·g/(√v + eps)). Outputs `grad_norm`,
- * `new.<param>` and `new.<buffer>`.
+ * `new.<param>` and `new.<buffer>`; with `embeddingRows` (plain SGD only, where untouched rows
+ * keep their values) `new_rows.encoder.weight` instead of `new.encoder.weight`: the updated rows
+ * of the window's ids, in `rows.index` order.
  */
 export function addOptimizerUpdate(
   g: GraphBuilder,
@@ -21,11 +26,12 @@ export function addOptimizerUpdate(
   training: TrainingOptions,
   grads: Readonly<Record<string, string>>,
   shapes: ReadonlyMap<string, readonly number[]>,
+  embeddingRows: EmbeddingRows | null = null,
 ): void {
   const names = parameterNames(spec);
   const squares = new Map<string, string>();
   const terms = names.map((name) => {
-    const grad = grads[name];
+    const grad = name === EMBEDDING && embeddingRows !== null ? embeddingRows.rows : grads[name];
     let sq = squares.get(grad);
     if (sq === undefined) {
       sq = g.sumSquares64(grad);
@@ -46,10 +52,19 @@ export function addOptimizerUpdate(
   const opt = training.optimizer;
   const shapeOf = (name: string) => shapes.get(name) ?? [];
 
-  if (opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0) {
+  const plainSgd = opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0;
+  if (embeddingRows !== null && !plainSgd) throw new Error("internal: embedding rows need plain SGD");
+  if (plainSgd) {
     const stepScale = coef === null ? lr : g.mul(lr, coef);
-    for (const name of names)
-      g.output(updatedName(name), g.sub(name, g.mul(grads[name], stepScale)), FLOAT, shapeOf(name));
+    for (const name of names) {
+      if (name === EMBEDDING && embeddingRows !== null) {
+        const rows = g.op1("GatherND", [name, embeddingRows.index], "rows");
+        const updated = g.sub(rows, g.mul(embeddingRows.rows, stepScale));
+        g.output(updatedRowsName(name), updated, FLOAT, [UNIQUE_IDS, shapeOf(name)[1] ?? 0]);
+      } else {
+        g.output(updatedName(name), g.sub(name, g.mul(grads[name], stepScale)), FLOAT, shapeOf(name));
+      }
+    }
     return;
   }
   const stepSize = opt.type === "adam" ? g.input(TRAIN_IO.adamStepSize, FLOAT, []) : "";

@@ -26,6 +26,8 @@ export interface TrainGraph {
   readonly masks: MaskInputs;
   /** Whether the graph takes `rows.select`/`rows.index` (gradients by id). */
   readonly rowSelection: boolean;
+  /** Whether the step outputs `new_rows.encoder.weight` (the window's rows) for the embedding. */
+  readonly embeddingRows: boolean;
 }
 
 /**
@@ -52,11 +54,12 @@ export function buildTrainGraph(
   for (const name of names) g.input(name, FLOAT, shapes.get(name) ?? []);
   const p = mode === "train" ? spec.dropout : { input: 0, between: 0, output: 0 };
   const inputs = forwardInputs(g, spec, window, p);
-  const graph = (rowSelection: boolean): TrainGraph => ({
+  const graph = (rowSelection: boolean, embeddingRows = false): TrainGraph => ({
     bytes: g.encode(`rnnlm_${spec.cell}_${mode}`),
     nodeCount: g.nodeCount,
     masks: inputs.masks,
     rowSelection,
+    embeddingRows,
   });
 
   const forward = forwardGraph(g, spec, window, inputs, mode === "gradients" || mode === "train");
@@ -67,11 +70,17 @@ export function buildTrainGraph(
   const loss = crossEntropyGraph(g, forward.logits, steps * batch);
   if (mode === "evaluate") return graph(false);
 
-  const { grads, rowSelection } = backwardGraph(g, spec, steps, inputs, forward, loss);
+  // Plain SGD leaves the rows of ids not in the window as they are: the step updates (and
+  // returns) only the window's rows of an untied embedding (Adam, momentum and weight decay
+  // change every row).
+  const opt = training.optimizer;
+  const sparseEmbedding =
+    mode === "train" && opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0 && !spec.tied;
+  const { grads, rowSelection, embeddingRows } = backwardGraph(g, spec, steps, inputs, forward, loss, sparseEmbedding);
   if (mode === "gradients") {
     for (const name of names) g.output(gradName(name), grads[name], FLOAT, shapes.get(name) ?? []);
   } else {
-    addOptimizerUpdate(g, spec, training, grads, shapes);
+    addOptimizerUpdate(g, spec, training, grads, shapes, embeddingRows);
   }
-  return graph(rowSelection);
+  return graph(rowSelection, embeddingRows !== null);
 }

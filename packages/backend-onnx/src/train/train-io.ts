@@ -7,7 +7,8 @@
  *   `h0`/`c0` (layers, batch, hidden); dropout masks; `lr` and Adam's step scalars;
  *   optimizer buffers `momentum.<p>`, `exp_avg.<p>`, `exp_avg_sq.<p>`, `square_avg.<p>`.
  * - outputs: `logits`, `loss` (scalar), `hn`/`cn`, `grad_norm`, `grad.<p>`, `new.<p>` and
- *   `new.<buffer>` (the updated parameters and buffers).
+ *   `new.<buffer>` (the updated parameters and buffers), `new_rows.encoder.weight` (the updated
+ *   rows of the window's ids, where only those change: see `addOptimizerUpdate`).
  */
 export const TRAIN_IO = {
   ids: "ids",
@@ -35,6 +36,11 @@ export function maskBetween(k: number): string {
 
 export function gradName(param: string): string {
   return `grad.${param}`;
+}
+
+/** The output holding the updated rows (those of `rows.index`) of a parameter updated by rows. */
+export function updatedRowsName(name: string): string {
+  return `new_rows.${name}`;
 }
 
 /** The output holding the updated value of a parameter or optimizer buffer. */

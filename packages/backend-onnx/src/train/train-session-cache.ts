@@ -9,6 +9,8 @@ export interface TrainSession {
   readonly masks: MaskInputs;
   /** Whether the graph takes the row selection of its ids (see `rowSelection`). */
   readonly rowSelection: boolean;
+  /** Whether the step returns the embedding as its updated rows (see `buildTrainGraph`). */
+  readonly embeddingRows: boolean;
   readonly nodeCount: number;
   /** Milliseconds spent building the graph and opening the session. */
   readonly createMs: number;
@@ -63,6 +65,7 @@ export class TrainSessionCache {
       session,
       masks: graph.masks,
       rowSelection: graph.rowSelection,
+      embeddingRows: graph.embeddingRows,
       nodeCount: graph.nodeCount,
       createMs: performance.now() - started,
     };
