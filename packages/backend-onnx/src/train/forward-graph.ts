@@ -1,6 +1,7 @@
 import { inputSize, type ModelSpec } from "@rnnlm/core";
 import { hasCellState } from "@rnnlm/core/backend";
 import { elmanLayerGraph } from "./elman-layer-graph.js";
+import { fusedLayerGraph } from "./fused-layer-graph.js";
 import { FLOAT, type GraphBuilder, INT32, intAttr } from "./graph-builder.js";
 import { gruLayerGraph } from "./gru-layer-graph.js";
 import { lstmLayerGraph } from "./lstm-layer-graph.js";
@@ -50,6 +51,9 @@ export interface ForwardGraph {
   readonly logits: string;
 }
 
+/** Widest one-hot input a forward-only graph materialises for the fused recurrent op. */
+const FUSED_ONE_HOT_MAX = 1024;
+
 /** The shape every forward graph is unrolled for. */
 export interface GraphWindow {
   readonly steps: number;
@@ -97,7 +101,8 @@ export function forwardInputs(
  * The forward pass (`forwardPass` in the reference): the first layer's input (embedding rows,
  * a masked one-hot matrix, or nothing: the one-hot product W_ih·x is then a gather of W_ihᵀ's
  * rows), each layer's recurrence with dropout between layers, the final state as outputs
- * `hn` (`cn`), and the decoder's logits.
+ * `hn` (`cn`), and the decoder's logits. Without `training` (no backward pass) each layer is one
+ * fused ONNX RNN/GRU/LSTM node (`fusedLayerGraph`) and `layers` is empty.
  */
 export function forwardGraph(
   g: GraphBuilder,
@@ -127,6 +132,35 @@ export function forwardGraph(
     L === 1 ? [g.reshape(state, [B, H])] : g.split(state, 0, L).map((s) => g.reshape(s, [B, H]));
   const h0s = split(inputs.h0);
   const c0s = inputs.c0 === null ? null : split(inputs.c0);
+  const fused = !training && (x !== null || V <= FUSED_ONE_HOT_MAX);
+  if (fused) {
+    const hs: string[] = [];
+    const cs: string[] = [];
+    let width = x === null ? V : inputSize(spec);
+    x ??= g.op1("OneHot", [ids, g.int32s([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [
+      intAttr("axis", -1),
+    ]);
+    for (let k = 0; k < L; k++) {
+      const c0 = c0s === null ? null : c0s[k];
+      const layer = fusedLayerGraph({
+        g,
+        cell: spec.cell,
+        k,
+        steps: T,
+        batch: B,
+        hidden: H,
+        x,
+        inputWidth: width,
+        h0: h0s[k],
+        c0,
+      });
+      hs.push(layer.hT);
+      if (layer.cT !== null) cs.push(layer.cT);
+      x = layer.yAll;
+      width = H;
+    }
+    return finish(x, hs, cs, []);
+  }
   const layers: ForwardLayer[] = [];
   for (let k = 0; k < L; k++) {
     const wih = `rnn.weight_ih_l${k}`;
@@ -151,12 +185,19 @@ export function forwardGraph(
     const mask = k < L - 1 ? maskMid[k] : maskOut;
     x = mask === null ? yAll : g.mul(yAll, mask);
   }
-  const top = x as string;
-  const stateOut = (parts: string[]) => g.reshape(g.concat(parts, 0), [L, B, H]);
-  g.output(TRAIN_IO.hn, stateOut(layers.map((l) => l.layer.hT)), FLOAT, [L, B, H]);
-  if (inputs.c0 !== null) g.output(TRAIN_IO.cn, stateOut(layers.map((l) => l.layer.cT as string)), FLOAT, [L, B, H]);
+  return finish(
+    x as string,
+    layers.map((l) => l.layer.hT),
+    layers.map((l) => l.layer.cT as string),
+    layers,
+  );
 
-  const wdec = spec.tied ? "encoder.weight" : "decoder.weight";
-  const logits = g.gemm(top, wdec, "decoder.bias", true);
-  return { layers, top, wdec, logits };
+  function finish(top: string, hs: string[], cs: string[], layers: ForwardLayer[]): ForwardGraph {
+    const stateOut = (parts: string[]) => g.reshape(g.concat(parts, 0), [L, B, H]);
+    g.output(TRAIN_IO.hn, stateOut(hs), FLOAT, [L, B, H]);
+    if (inputs.c0 !== null) g.output(TRAIN_IO.cn, stateOut(cs), FLOAT, [L, B, H]);
+    const wdec = spec.tied ? "encoder.weight" : "decoder.weight";
+    const logits = g.gemm(top, wdec, "decoder.bias", true);
+    return { layers, top, wdec, logits };
+  }
 }

@@ -85,6 +85,11 @@ export class GraphBuilder {
     );
   }
 
+  /** An int64 vector constant named after `hint` (long index lists). */
+  indices(values: readonly number[], hint: string): string {
+    return this.constant(`idx:${values.join(",")}`, () => int64Initializer(this.fresh(hint), [values.length], values));
+  }
+
   /** An int32 vector constant. */
   int32s(values: readonly number[]): string {
     return this.constant(`i32:${values.join(",")}`, () =>
