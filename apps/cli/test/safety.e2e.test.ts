@@ -141,7 +141,7 @@ describe("one writer per run folder", () => {
       onStdout: (text, child) => {
         owner.child = child;
         if (text.includes("saving to:")) sawSaving();
-        if (/end of epoch +2 /.test(text)) sawEpoch2(); // epoch 1 is saved by then
+        if (/end of epoch +2 /.test(text)) sawEpoch2(); // epoch 1 is being saved by then
       },
     });
     try {
@@ -152,8 +152,10 @@ describe("one writer per run folder", () => {
         expectBadInput(await cli(tiny("L", ["--epochs", "1"])), /the run folder L is in use by rnnlm train \(pid \d+/);
       });
       owner.child?.kill("SIGCONT");
-      // After a checkpoint: a resume.
+      // After a checkpoint: a resume. Checkpoints are written while the next epoch trains, so
+      // epoch 1's is on disk once epoch 2 has ended and last/ shows it.
       await epoch2;
+      while (!existsSync(join(dir, "L", "last", "config.json"))) await new Promise((r) => setTimeout(r, 5));
       owner.child?.kill("SIGSTOP");
       await whileStopped(async () => {
         expectBadInput(await cli(["train", "--resume", "L"]), /the run folder L is in use by rnnlm train/);

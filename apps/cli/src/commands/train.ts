@@ -368,7 +368,20 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   const continuing = checkpoint !== null && resumeArg !== undefined;
   const metrics = new MetricsLog(config.logInterval, continuing ? await MetricsLog.readPrevious(run.metrics) : []);
   let saved = false;
+  // Saves run behind training: each checkpoint (with the metrics and the plot) is captured when
+  // the loop asks for it and written, atomically and in order, while the next epoch trains (a d2l
+  // epoch takes ~90 ms and waited ~15 ms for its fsyncs); one epoch's writes at most are in
+  // flight. A failed write stops the run at the next checkpoint; an interruption and the end of
+  // the run wait for every write.
+  let writes: Promise<void> = Promise.resolve();
+  let writeError: { readonly error: unknown } | null = null;
+  const flushWrites = async (): Promise<void> => {
+    await writes;
+    if (writeError !== null) throw writeError.error;
+  };
   const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
+    if (reason !== "best") await flushWrites();
+    else if (writeError !== null) throw writeError.error;
     saved = true;
     const data: CheckpointData = {
       spec,
@@ -377,12 +390,22 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       config: savedConfigRecord,
       trainer: state,
     };
-    await saveCheckpoint(reason === "best" ? run.best : run.last, data);
-    if (reason !== "best") await writeFileAtomic(run.metrics, metrics.text());
+    const metricsText = reason === "best" ? null : metrics.text();
+    let plot: string | null = null;
     if (reason === "epoch") {
       history = state.history;
-      await writeFileAtomic(run.plot, renderPerplexitySvg(history, `${spec.cell} perplexity — ${run.dir}`));
+      plot = renderPerplexitySvg(history, `${spec.cell} perplexity — ${run.dir}`);
     }
+    writes = writes
+      .then(async () => {
+        await saveCheckpoint(reason === "best" ? run.best : run.last, data);
+        if (metricsText !== null) await writeFileAtomic(run.metrics, metricsText);
+        if (plot !== null) await writeFileAtomic(run.plot, plot);
+      })
+      .catch((error: unknown) => {
+        writeError ??= { error };
+      });
+    if (reason === "interrupted") await flushWrites();
   };
 
   const charLevel = corpus.codec.tokenizer.kind === "char";
@@ -411,9 +434,11 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       onCheckpoint,
     });
   } finally {
+    await writes;
     ctx.interrupts?.setStoppable(false);
     reporter.clearBar();
   }
+  await flushWrites();
   model.dispose();
 
   if (result.interrupted) {
