@@ -84,11 +84,16 @@ export async function loadBackend(
   capability: Capability,
   threads?: number,
 ): Promise<BackendRuntime> {
-  const missing = await registerInstalledBackends();
+  // Hints that all name their backend ("onnx:cpu", "tfjs") need only those packages imported.
+  const names = hints.map((hint) => hint.split(":")[0]);
+  const named = names.includes("auto") ? undefined : [...new Set(names)];
+  let missing = await registerInstalledBackends(named);
   try {
     return await resolveBackend(hints, { capability, threads });
   } catch (error) {
     if (!(error instanceof BackendUnavailableError)) throw error;
+    // Say what every installed backend offers, not only the ones named.
+    if (named !== undefined) missing = await registerInstalledBackends();
     const detail = error.message
       .split("\n")
       .map((line) => line.trim())
