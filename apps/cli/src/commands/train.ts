@@ -10,6 +10,7 @@ import {
 } from "@rnnlm/core";
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "@rnnlm/core/node";
 import type { TextCodec } from "@rnnlm/data";
+import { BackgroundWrites } from "../background-writes.js";
 import { batchOrderOf, evalSource, trainSource } from "../batch-sources.js";
 import { checkpointCodec } from "../checkpoint-codec.js";
 import { backendHints, loadBackend, threadsOf } from "../choose-backend.js";
@@ -369,19 +370,13 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
   const metrics = new MetricsLog(config.logInterval, continuing ? await MetricsLog.readPrevious(run.metrics) : []);
   let saved = false;
   // Saves run behind training: each checkpoint (with the metrics and the plot) is captured when
-  // the loop asks for it and written, atomically and in order, while the next epoch trains (a d2l
-  // epoch takes ~90 ms and waited ~15 ms for its fsyncs); one epoch's writes at most are in
-  // flight. A failed write stops the run at the next checkpoint; an interruption and the end of
-  // the run wait for every write.
-  let writes: Promise<void> = Promise.resolve();
-  let writeError: { readonly error: unknown } | null = null;
-  const flushWrites = async (): Promise<void> => {
-    await writes;
-    if (writeError !== null) throw writeError.error;
-  };
+  // the loop asks for it and written, atomically, while training goes on; a d2l epoch takes
+  // ~90 ms and waited for its fsyncs. Where epochs outrun the disk the newest waiting save of
+  // last/ (or best/) replaces an older one. A failed write stops the run at the next
+  // checkpoint; an interruption and the end of the run wait for every write.
+  const writes = new BackgroundWrites();
   const onCheckpoint = async (reason: CheckpointReason, state: TrainerState): Promise<void> => {
-    if (reason !== "best") await flushWrites();
-    else if (writeError !== null) throw writeError.error;
+    writes.check();
     saved = true;
     const data: CheckpointData = {
       spec,
@@ -390,22 +385,23 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       config: savedConfigRecord,
       trainer: state,
     };
-    const metricsText = reason === "best" ? null : metrics.text();
+    if (reason === "best") {
+      writes.schedule("best", () => saveCheckpoint(run.best, data));
+      return;
+    }
+    const metricsText = metrics.text();
     let plot: string | null = null;
     if (reason === "epoch") {
       history = state.history;
       plot = renderPerplexitySvg(history, `${spec.cell} perplexity — ${run.dir}`);
     }
-    writes = writes
-      .then(async () => {
-        await saveCheckpoint(reason === "best" ? run.best : run.last, data);
-        if (metricsText !== null) await writeFileAtomic(run.metrics, metricsText);
-        if (plot !== null) await writeFileAtomic(run.plot, plot);
-      })
-      .catch((error: unknown) => {
-        writeError ??= { error };
-      });
-    if (reason === "interrupted") await flushWrites();
+    // The metrics never get ahead of last/: they are written after its checkpoint.
+    writes.schedule("last", async () => {
+      await saveCheckpoint(run.last, data);
+      await writeFileAtomic(run.metrics, metricsText);
+      if (plot !== null) await writeFileAtomic(run.plot, plot);
+    });
+    if (reason === "interrupted") await writes.flush();
   };
 
   const charLevel = corpus.codec.tokenizer.kind === "char";
@@ -434,11 +430,11 @@ async function trainInto(run: RunFolder, prepared: Prepared): Promise<number> {
       onCheckpoint,
     });
   } finally {
-    await writes;
+    await writes.flush().catch(() => undefined);
     ctx.interrupts?.setStoppable(false);
     reporter.clearBar();
   }
-  await flushWrites();
+  await writes.flush();
   model.dispose();
 
   if (result.interrupted) {
