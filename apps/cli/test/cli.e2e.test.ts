@@ -158,7 +158,12 @@ describe("train, Ctrl-C, resume, eval, export, generate", () => {
       {
         cwd: dir,
         onStdout: (text, child) => {
-          if (!sent && /\| epoch {3}2 \| +5\//.test(text)) {
+          // In epoch 2, 3 or 4, once a checkpoint (written while the next epoch trains) is in last/.
+          if (
+            !sent &&
+            /\| epoch {3}[2-4] \| +\d+\//.test(text) &&
+            existsSync(join(dir, "twice", "last", "config.json"))
+          ) {
             sent = true;
             child.kill("SIGINT");
             child.kill("SIGINT");
