@@ -1,16 +1,15 @@
-import { type Cell, gateCount, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
+import { gateCount, inputSize, type ModelSpec, type Weights } from "@rnnlm/core";
 import { hasCellState } from "@rnnlm/core/backend";
 import { ONNX_GATE_ORDER, permuteGateBlocks } from "./gate-order.js";
 import { ONNX_IO, recurrentInitializerNames } from "./onnx-io.js";
 import { type Dim, intAttr, node, valueInfo } from "./onnx-nodes.js";
 import { type OnnxTypes, onnx } from "./onnx-proto.js";
+import { RECURRENT_OP_TYPE, recurrentOpAttributes } from "./recurrent-op.js";
 import { floatInitializer, int32Initializer, int64Initializer } from "./tensor-proto.js";
 
 const A = onnx.AttributeProto.AttributeType;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT32 = onnx.TensorProto.DataType.INT32;
-
-const OP_TYPE: Record<Cell, string> = { rnn_tanh: "RNN", rnn_relu: "RNN", gru: "GRU", lstm: "LSTM" };
 
 function weight(weights: Weights, name: string): ArrayLike<number> {
   const w = weights[name];
@@ -75,13 +74,8 @@ export function buildOnnxGraph(spec: ModelSpec, weights: Weights): OnnxTypes.IGr
       cOut.push(`cn_l${k}`);
     }
     hOut.push(`hn_l${k}`);
-    const attrs = [intAttr("hidden_size", H)];
-    if (spec.cell === "gru") attrs.push(intAttr("linear_before_reset", 1));
-    if (spec.cell === "rnn_tanh" || spec.cell === "rnn_relu") {
-      const act = spec.cell === "rnn_relu" ? "Relu" : "Tanh";
-      attrs.push({ name: "activations", type: A.STRINGS, strings: [new TextEncoder().encode(act)] });
-    }
-    nodes.push({ ...node(OP_TYPE[spec.cell], inputs, outputs, attrs), name: `${OP_TYPE[spec.cell]}_l${k}` });
+    const opType = RECURRENT_OP_TYPE[spec.cell];
+    nodes.push({ ...node(opType, inputs, outputs, recurrentOpAttributes(spec.cell, H)), name: `${opType}_l${k}` });
     // Y is (steps, num_directions = 1, batch, H): drop the direction axis for the next layer.
     nodes.push(node("Squeeze", [`y_l${k}`, "y.squeeze_axes"], [`x_l${k + 1}`]));
   }

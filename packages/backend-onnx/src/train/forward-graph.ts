@@ -117,14 +117,14 @@ export function forwardGraph(
   const V = spec.vocabSize;
   const L = spec.numLayers;
   const { ids, maskIn, maskMid, maskOut } = inputs;
+  const oneHot = () =>
+    g.op1("OneHot", [ids, g.int32s([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [intAttr("axis", -1)]);
   let x: string | null = null;
   if (spec.embeddingSize !== null) {
     x = g.gather("encoder.weight", ids);
     if (maskIn !== null) x = g.mul(x, maskIn);
   } else if (maskIn !== null) {
-    const hot = g.op1("OneHot", [ids, g.int32s([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [
-      intAttr("axis", -1),
-    ]);
+    const hot = oneHot();
     x = g.mul(hot, maskIn);
   }
 
@@ -137,9 +137,7 @@ export function forwardGraph(
     const hs: string[] = [];
     const cs: string[] = [];
     let width = x === null ? V : inputSize(spec);
-    x ??= g.op1("OneHot", [ids, g.int32s([V]), g.floats([2], [0, 1], "onehot_values")], "onehot", [
-      intAttr("axis", -1),
-    ]);
+    x ??= oneHot();
     for (let k = 0; k < L; k++) {
       const c0 = c0s === null ? null : c0s[k];
       const layer = fusedLayerGraph({

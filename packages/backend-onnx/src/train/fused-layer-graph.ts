@@ -1,9 +1,7 @@
 import { type Cell, gateCount } from "@rnnlm/core";
 import { ONNX_GATE_ORDER } from "../format/gate-order.js";
-import { onnx } from "../format/onnx-proto.js";
-import { type GraphBuilder, intAttr } from "./graph-builder.js";
-
-const OP_TYPE: Record<Cell, string> = { rnn_tanh: "RNN", rnn_relu: "RNN", gru: "GRU", lstm: "LSTM" };
+import { RECURRENT_OP_TYPE, recurrentOpAttributes } from "../format/recurrent-op.js";
+import type { GraphBuilder } from "./graph-builder.js";
 
 /** One layer of a forward-only graph: its input and state. */
 export interface FusedLayerInput {
@@ -57,16 +55,7 @@ export function fusedLayerGraph(input: FusedLayerInput): FusedLayer {
     inputs.push(g.reshape(input.c0, [1, B, H]));
     outputs.push(g.fresh(`cn_l${k}`));
   }
-  const attrs = [intAttr("hidden_size", H)];
-  if (cell === "gru") attrs.push(intAttr("linear_before_reset", 1));
-  if (cell === "rnn_tanh" || cell === "rnn_relu") {
-    attrs.push({
-      name: "activations",
-      type: onnx.AttributeProto.AttributeType.STRINGS,
-      strings: [new TextEncoder().encode(cell === "rnn_relu" ? "Relu" : "Tanh")],
-    });
-  }
-  const [y, hn, cn] = g.op(OP_TYPE[cell], inputs, outputs, attrs);
+  const [y, hn, cn] = g.op(RECURRENT_OP_TYPE[cell], inputs, outputs, recurrentOpAttributes(cell, H));
   return {
     yAll: g.reshape(y, [T * B, H]),
     hT: g.reshape(hn, [B, H]),
