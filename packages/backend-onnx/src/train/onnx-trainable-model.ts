@@ -40,7 +40,7 @@ import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
-import { gradName, maskBetween, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
+import { EMBEDDING, gradName, maskBetween, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
 import { type TrainSession, TrainSessionCache } from "./train-session-cache.js";
 
 /** Where a training step's time went, for benchmarks (milliseconds, last call). */
@@ -72,8 +72,6 @@ function outputData(outputs: Record<string, OrtTensor>, name: string): Float32Ar
   }
   return t.data;
 }
-
-const EMBEDDING = "encoder.weight";
 
 /** Writes `rows` (one per id of `ids`, in order) over those rows of `param`, in place. */
 function writeRows(param: Stored, rows: Float32Array, ids: BigInt64Array | null): void {

@@ -2,9 +2,12 @@ import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
 import { CLIP_EPSILON, parameterNames } from "@rnnlm/core/backend";
 import { type EmbeddingRows, UNIQUE_IDS } from "./backward-graph.js";
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
-import { TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
+import { EMBEDDING, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
 
-const EMBEDDING = "encoder.weight";
+/** SGD without momentum or weight decay: a step changes only the rows with a nonzero gradient. */
+export function isPlainSgd(opt: TrainingOptions["optimizer"]): boolean {
+  return opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0;
+}
 
 /**
  * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
@@ -52,7 +55,7 @@ export function addOptimizerUpdate(
   const opt = training.optimizer;
   const shapeOf = (name: string) => shapes.get(name) ?? [];
 
-  const plainSgd = opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0;
+  const plainSgd = isPlainSgd(opt);
   if (embeddingRows !== null && !plainSgd) throw new Error("internal: embedding rows need plain SGD");
   if (plainSgd) {
     const stepScale = coef === null ? lr : g.mul(lr, coef);

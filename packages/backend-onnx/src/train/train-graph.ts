@@ -4,7 +4,7 @@ import { backwardGraph } from "./backward-graph.js";
 import { crossEntropyGraph } from "./cross-entropy-graph.js";
 import { forwardGraph, forwardInputs, type MaskInputs } from "./forward-graph.js";
 import { FLOAT, GraphBuilder } from "./graph-builder.js";
-import { addOptimizerUpdate } from "./optimizer-graph.js";
+import { addOptimizerUpdate, isPlainSgd } from "./optimizer-graph.js";
 import { gradName, TRAIN_IO } from "./train-io.js";
 
 export type { MaskInputs } from "./forward-graph.js";
@@ -73,9 +73,7 @@ export function buildTrainGraph(
   // Plain SGD leaves the rows of ids not in the window as they are: the step updates (and
   // returns) only the window's rows of an untied embedding (Adam, momentum and weight decay
   // change every row).
-  const opt = training.optimizer;
-  const sparseEmbedding =
-    mode === "train" && opt.type === "sgd" && opt.momentum === 0 && opt.weightDecay === 0 && !spec.tied;
+  const sparseEmbedding = mode === "train" && isPlainSgd(training.optimizer) && !spec.tied;
   const { grads, rowSelection, embeddingRows } = backwardGraph(g, spec, steps, inputs, forward, loss, sparseEmbedding);
   if (mode === "gradients") {
     for (const name of names) g.output(gradName(name), grads[name], FLOAT, shapes.get(name) ?? []);

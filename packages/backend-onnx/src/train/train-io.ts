@@ -29,6 +29,9 @@ export const TRAIN_IO = {
   maskOutput: "mask.output",
 } as const;
 
+/** The embedding parameter, which plain SGD updates by rows (see `addOptimizerUpdate`). */
+export const EMBEDDING = "encoder.weight";
+
 /** Dropout mask between layer k and k + 1. */
 export function maskBetween(k: number): string {
   return `mask.between_l${k}`;
