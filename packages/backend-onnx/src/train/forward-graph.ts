@@ -128,6 +128,10 @@ export function forwardGraph(
     x = g.mul(hot, maskIn);
   }
 
+  // W_ih·onehot(id) + b is row `id` of W_ihᵀ + b: the bias goes onto whichever is smaller, the
+  // (V, gates·H) table or the (steps·batch, gates·H) rows gathered from it (the same sums either way).
+  const oneHotProjection = (wih: string, bias: string): string =>
+    V <= T * B ? g.gather(g.add(g.transpose(wih), bias), ids) : g.add(g.gather(g.transpose(wih), ids), bias);
   const split = (state: string): string[] =>
     L === 1 ? [g.reshape(state, [B, H])] : g.split(state, 0, L).map((s) => g.reshape(s, [B, H]));
   const h0s = split(inputs.h0);
@@ -165,7 +169,7 @@ export function forwardGraph(
     const bih = `rnn.bias_ih_l${k}`;
     const bhh = `rnn.bias_hh_l${k}`;
     const bias = spec.cell === "gru" ? bih : g.add(bih, bhh);
-    const giAll = x === null ? g.add(g.gather(g.transpose(wih), ids), bias) : g.gemm(x, wih, bias, true);
+    const giAll = x === null ? oneHotProjection(wih, bias) : g.gemm(x, wih, bias, true);
     const layer = layerGraph(spec, {
       g,
       steps: T,
