@@ -78,7 +78,7 @@ export function backwardGraph(
     [intAttr("axis", 1), stringAttr("reduction", "add")],
   );
   const grads: Record<string, string> = {};
-  grads["decoder.bias"] = g.scale(g.sumRows(dLogitsN), 1 / N);
+  grads["decoder.bias"] = g.scale(g.sumRows(dLogitsN, N), 1 / N);
   const dWdec = g.gemmTransA(dLogitsN, g.scale(top, 1 / N));
   let dY = g.scale(g.matmul(dLogitsN, wdec), 1 / N);
   if (maskOut !== null) dY = g.mul(dY, maskOut);
@@ -92,8 +92,8 @@ export function backwardGraph(
     // Weight gradients as one product over all steps: Gemm(transA) measured as fast as or faster
     // than Transpose + MatMul for every shape here ([1120, 1024]ᵀ·[1120, 256]: 4.5–5.0 vs 5.5–7.5 ms).
     grads[whh] = g.gemmTransA(dGh, hPrevAll);
-    grads[`rnn.bias_hh_l${k}`] = g.sumRows(dGh);
-    grads[`rnn.bias_ih_l${k}`] = dGi === dGh ? grads[`rnn.bias_hh_l${k}`] : g.sumRows(dGi);
+    grads[`rnn.bias_hh_l${k}`] = g.sumRows(dGh, N);
+    grads[`rnn.bias_ih_l${k}`] = dGi === dGh ? grads[`rnn.bias_hh_l${k}`] : g.sumRows(dGi, N);
     if (xk === null) {
       // One-hot input: W_ih's gradient is dGi's rows summed into the columns of their ids.
       grads[wih] = g.transpose(rowsById(dGi, GH, null));

@@ -157,9 +157,13 @@ export class GraphBuilder {
   reshape(a: string, shape: readonly number[]): string {
     return this.op1("Reshape", [a, this.ints(shape)], "reshape");
   }
-  /** Sum over axis 0, dropping it. */
-  sumRows(a: string): string {
-    return this.op1("ReduceSum", [a, this.ints([0])], "rowsum", [intAttr("keepdims", 0)]);
+  /**
+   * Sum over axis 0 of a (rows, C) tensor, dropping it, as a row of ones times `a`: ORT's MatMul
+   * with one row (MLAS's GEMV) read a 400 × 10,000 gradient in 153 µs, ReduceSum over axis 0 in 384.
+   */
+  sumRows(a: string, rows: number): string {
+    const summed = this.matmul(this.floats([1, rows], new Float32Array(rows).fill(1), "ones"), a);
+    return this.op1("Reshape", [summed, this.ints([-1])], "rowsum");
   }
   /**
    * Σ a² over every element of a float32 tensor, as a float64 scalar: each square is exact in
