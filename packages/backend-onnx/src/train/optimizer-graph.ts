@@ -32,12 +32,13 @@ export function addOptimizerUpdate(
   embeddingRows: EmbeddingRows | null = null,
 ): void {
   const names = parameterNames(spec);
+  const shapeOf = (name: string) => shapes.get(name) ?? [];
   const squares = new Map<string, string>();
   const terms = names.map((name) => {
     const grad = name === EMBEDDING && embeddingRows !== null ? embeddingRows.rows : grads[name];
     let sq = squares.get(grad);
     if (sq === undefined) {
-      sq = g.sumSquares64(grad);
+      sq = g.sumSquares64(grad, name === EMBEDDING && embeddingRows !== null ? 2 : shapeOf(name).length);
       squares.set(grad, sq);
     }
     return sq;
@@ -53,7 +54,6 @@ export function addOptimizerUpdate(
         );
   const lr = g.input(TRAIN_IO.lr, FLOAT, []);
   const opt = training.optimizer;
-  const shapeOf = (name: string) => shapes.get(name) ?? [];
 
   const plainSgd = isPlainSgd(opt);
   if (embeddingRows !== null && !plainSgd) throw new Error("internal: embedding rows need plain SGD");
