@@ -31,13 +31,11 @@ export interface BackwardGraph {
 export function backwardGraph(
   g: GraphBuilder,
   spec: ModelSpec,
-  steps: number,
   inputs: ForwardInputs,
   forward: ForwardGraph,
   loss: CrossEntropyGraph,
   sparseEmbedding = false,
 ): BackwardGraph {
-  const T = steps;
   const N = loss.rows;
   const V = spec.vocabSize;
   const L = spec.numLayers;
@@ -84,11 +82,10 @@ export function backwardGraph(
   if (maskOut !== null) dY = g.mul(dY, maskOut);
 
   for (let k = L - 1; k >= 0; k--) {
-    const { layer, x: xk, yAll, h0: h0k } = layers[k];
+    const { layer, x: xk } = layers[k];
     const wih = `rnn.weight_ih_l${k}`;
     const whh = `rnn.weight_hh_l${k}`;
-    const hPrevAll = g.concat([h0k, ...layer.ys.slice(0, T - 1)], 0);
-    const { dGi, dGh } = layer.backward({ dOut: g.split(dY, 0, T), hPrevAll, yAll });
+    const { dGi, dGh, hPrevAll } = layer.backward({ dOut: dY });
     // Weight gradients as one product over all steps: Gemm(transA) measured as fast as or faster
     // than Transpose + MatMul for every shape here ([1120, 1024]ᵀ·[1120, 256]: 4.5–5.0 vs 5.5–7.5 ms).
     grads[whh] = g.gemmTransA(dGh, hPrevAll);

@@ -37,7 +37,6 @@ export interface ForwardLayer {
   readonly x: string | null;
   /** Every step's output, (steps·batch, hidden). */
   readonly yAll: string;
-  readonly h0: string;
 }
 
 /** Everything the loss and the backward pass need from a forward pass (`ForwardTrace` in the reference). */
@@ -54,7 +53,7 @@ export interface ForwardGraph {
 /** Widest one-hot input a forward-only graph materialises for the fused recurrent op. */
 const FUSED_ONE_HOT_MAX = 1024;
 
-/** The shape every forward graph is unrolled for. */
+/** The window every forward graph is built for. */
 export interface GraphWindow {
   readonly steps: number;
   readonly batch: number;
@@ -182,8 +181,8 @@ export function forwardGraph(
       c0: c0s === null ? null : c0s[k],
       training,
     });
-    const yAll = g.concat(layer.ys, 0);
-    layers.push({ layer, x, yAll, h0: h0s[k] });
+    const yAll = layer.yAll;
+    layers.push({ layer, x, yAll });
     const mask = k < L - 1 ? maskMid[k] : maskOut;
     x = mask === null ? yAll : g.mul(yAll, mask);
   }

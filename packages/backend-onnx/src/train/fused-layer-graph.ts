@@ -29,7 +29,7 @@ export interface FusedLayer {
 
 /**
  * A recurrent layer as ONNX's own RNN/GRU/LSTM op, for graphs with no backward pass (evaluation,
- * forward): one node runs the whole window, where the unrolled form takes ~10 nodes a step (ONNX
+ * forward): one node runs the whole window, where the training form runs ~10 nodes a step (ONNX
  * Runtime's per-node cost dominated a 10 × 200 evaluation step). The canonical (PyTorch-order)
  * parameters are graph inputs, so the gate blocks are reordered in the graph, as the exporter does
  * on the host (`ONNX_GATE_ORDER`).

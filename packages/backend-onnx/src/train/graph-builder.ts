@@ -15,21 +15,34 @@ export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
  */
 export class GraphBuilder {
   private readonly nodes: OnnxTypes.INodeProto[] = [];
-  private readonly inits: OnnxTypes.ITensorProto[] = [];
   private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
   private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
-  private readonly constants = new Map<string, string>();
-  private counter = 0;
+  private readonly subgraphs: GraphBuilder[] = [];
+
+  /**
+   * Names and constants are shared with every subgraph (`subgraph()`): names stay unique across
+   * the model (a subgraph must not shadow an outer name) and constants live in the outer graph,
+   * which a subgraph reads by name.
+   */
+  private scope: Scope = { counter: 0, constants: new Map(), inits: [] };
+
+  /** A builder for the body graph of a `Scan` (or `Loop`) node of this graph. */
+  subgraph(): GraphBuilder {
+    const body = new GraphBuilder();
+    body.scope = this.scope;
+    this.subgraphs.push(body);
+    return body;
+  }
 
   /** A fresh tensor name starting with `hint`. */
   fresh(hint: string): string {
-    this.counter += 1;
-    return `${hint}#${this.counter}`;
+    this.scope.counter += 1;
+    return `${hint}#${this.scope.counter}`;
   }
 
-  /** Number of nodes so far. */
+  /** Number of nodes so far, those of subgraphs included. */
   get nodeCount(): number {
-    return this.nodes.length;
+    return this.nodes.length + this.subgraphs.reduce((sum, body) => sum + body.nodeCount, 0);
   }
 
   input(name: string, elemType: number, dims: readonly Dim[]): string {
@@ -74,7 +87,7 @@ export class GraphBuilder {
   /** A float32 constant tensor. */
   floats(dims: readonly number[], values: ArrayLike<number>, hint = "const"): string {
     const name = this.fresh(hint);
-    this.inits.push(floatInitializer(name, dims, values));
+    this.scope.inits.push(floatInitializer(name, dims, values));
     return name;
   }
 
@@ -98,12 +111,12 @@ export class GraphBuilder {
   }
 
   private constant(key: string, make: () => OnnxTypes.ITensorProto): string {
-    const known = this.constants.get(key);
+    const known = this.scope.constants.get(key);
     if (known !== undefined) return known;
     const tensor = make();
-    this.inits.push(tensor);
+    this.scope.inits.push(tensor);
     const name = tensor.name ?? key;
-    this.constants.set(key, name);
+    this.scope.constants.set(key, name);
     return name;
   }
 
@@ -190,19 +203,49 @@ export class GraphBuilder {
     return this.sub(this.scalar(value), a);
   }
 
+  /**
+   * A `Scan` node running `body` (from `subgraph()`) over `inputs`: the initial values of the
+   * body's first `inputs.length − scanInputs` inputs (its state), then the scanned tensors, sliced
+   * along axis 0, forward or, where `reverse`, from the last slice to the first. Returns the final
+   * state, then each scan output stacked along axis 0 (in slice order either way).
+   */
+  scan(body: GraphBuilder, inputs: readonly string[], scanInputs: number, reverse: boolean): string[] {
+    const scanOutputs = body.outputs.length - (inputs.length - scanInputs);
+    const outputs = body.outputs.map(() => this.fresh("scan"));
+    const direction = (count: number) => ({ name: "", type: A.INTS, ints: new Array(count).fill(reverse ? 1 : 0) });
+    const attributes: OnnxTypes.IAttributeProto[] = [
+      intAttr("num_scan_inputs", scanInputs),
+      { name: "body", type: A.GRAPH, g: body.graph(this.fresh("scan_body")) },
+      { ...direction(scanInputs), name: "scan_input_directions" },
+      { ...direction(scanOutputs), name: "scan_output_directions" },
+    ];
+    return this.op("Scan", [...inputs], outputs, attributes);
+  }
+
+  private graph(name: string): OnnxTypes.IGraphProto {
+    return { name, node: this.nodes, input: this.inputs, output: this.outputs };
+  }
+
   /** A self-contained ModelProto (IR 8, opset 17), encoded. */
   encode(name: string): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: ONNX_IR_VERSION,
       opsetImport: [{ domain: "", version: ONNX_OPSET }],
       producerName: "rnnlm-train",
-      graph: { name, node: this.nodes, initializer: this.inits, input: this.inputs, output: this.outputs },
+      graph: { ...this.graph(name), initializer: this.scope.inits },
     });
     const encoded = onnx.ModelProto.encode(model).finish();
     const bytes = new Uint8Array(encoded.length);
     bytes.set(encoded);
     return bytes;
   }
+}
+
+/** What a graph shares with its subgraphs. */
+interface Scope {
+  counter: number;
+  readonly constants: Map<string, string>;
+  readonly inits: OnnxTypes.ITensorProto[];
 }
 
 /** An INTS attribute. */

@@ -1,4 +1,12 @@
-import type { LayerGraph, LayerGraphInput } from "./recurrent-layer-graph.js";
+import {
+  bySteps,
+  type LayerGraph,
+  type LayerGraphInput,
+  previousRows,
+  StepBody,
+  stepRows,
+  zeros,
+} from "./recurrent-layer-graph.js";
 
 /**
  * LSTM layer, gates in PyTorch order i, f, g, o over a = gi_t + W_hh·h (gi_t holds both
@@ -8,48 +16,45 @@ import type { LayerGraph, LayerGraphInput } from "./recurrent-layer-graph.js";
  *   dh_t = dA_{t+1}·W_hh + dOut_t;  dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙K_t;
  *   dA_t = [dc_t, dc_t, dc_t, dh_t]⊙P_t,
  * with K = o⊙(1 − tanh(c')²) and P = [g⊙i(1−i), c⊙f(1−f), i⊙(1−g²), tanh(c')⊙o(1−o)]
- * computed once for all steps as (steps·batch, ·) tensors.
+ * computed once for all steps as (steps·batch, ·) tensors. The last step starts from
+ * dA_T = 0 and dc_T⊙f_T = 0, which add exact zeros.
  */
 export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
-  const { g, steps, whh } = input;
-  if (input.c0 === null) throw new Error("internal: an LSTM layer needs c0");
-  const gi = g.split(input.giAll, 0, steps);
-  const ys: string[] = [];
-  const saved = { i: [] as string[], f: [] as string[], g: [] as string[], o: [] as string[] };
-  const tanhCs: string[] = [];
-  const cPrevs: string[] = [];
-  let h = input.h0;
-  let c = input.c0;
-  for (let t = 0; t < steps; t++) {
-    const a = g.gemm(h, whh, gi[t], true);
-    const [ai, af, ag, ao] = g.split(a, 1, 4);
-    const i = g.sigmoid(ai);
-    const f = g.sigmoid(af);
-    const gg = g.tanh(ag);
-    const o = g.sigmoid(ao);
-    cPrevs.push(c);
-    c = g.add(g.mul(f, c), g.mul(i, gg));
-    const tanhC = g.tanh(c);
-    h = g.mul(o, tanhC);
-    ys.push(h);
-    saved.i.push(i);
-    saved.f.push(f);
-    saved.g.push(gg);
-    saved.o.push(o);
-    tanhCs.push(tanhC);
+  const { g, steps: T, batch: B, hidden: H, whh } = input;
+  const c0 = input.c0;
+  if (c0 === null) throw new Error("internal: an LSTM layer needs c0");
+  const step = new StepBody(g, B);
+  const s = step.b;
+  const h = step.input("h", H);
+  const c = step.input("c", H);
+  const gi = step.input("gi", 4 * H);
+  const [ai, af, ag, ao] = s.split(s.gemm(h, whh, gi, true), 1, 4);
+  const i = s.sigmoid(ai);
+  const f = s.sigmoid(af);
+  const gg = s.tanh(ag);
+  const o = s.sigmoid(ao);
+  const cNext = s.add(s.mul(f, c), s.mul(i, gg));
+  const tanhC = s.tanh(cNext);
+  const hNext = s.mul(o, tanhC);
+  step.output(hNext, H);
+  step.output(cNext, H);
+  step.outputCopy(hNext, H);
+  if (input.training) {
+    step.outputCopy(cNext, H);
+    for (const saved of [i, f, gg, o, tanhC]) step.output(saved, H);
   }
+  const [hT, cT, Y, ...stacks] = g.scan(s, [input.h0, c0, bySteps(g, input.giAll, T, B, 4 * H)], 1, false);
+  const rows = (stacked: string) => stepRows(g, stacked, T, B, H);
+  const yAll = rows(Y);
   return {
-    ys,
-    hT: h,
-    cT: c,
+    yAll,
+    hT,
+    cT,
     backward({ dOut }) {
-      const I = g.concat(saved.i, 0);
-      const F = g.concat(saved.f, 0);
-      const G = g.concat(saved.g, 0);
-      const O = g.concat(saved.o, 0);
-      const TanhC = g.concat(tanhCs, 0);
-      const CPrevAll = g.concat(cPrevs, 0);
-      const sigmoidGrad = (s: string) => g.mul(s, g.rsub(1, s));
+      const [C, I, F, G, O, TanhC] = stacks.map(rows);
+      const hPrevAll = previousRows(g, input.h0, yAll, T, B);
+      const CPrevAll = previousRows(g, c0, C, T, B);
+      const sigmoidGrad = (x: string) => g.mul(x, g.rsub(1, x));
       const P = g.concat(
         [
           g.mul(G, sigmoidGrad(I)),
@@ -60,19 +65,30 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
         1,
       );
       const K = g.mul(O, g.rsub(1, g.mul(TanhC, TanhC)));
-      const Ps = g.split(P, 0, steps);
-      const Ks = g.split(K, 0, steps);
-      const dA: string[] = new Array(steps);
-      let dcFromNext: string | null = null;
-      for (let t = steps - 1; t >= 0; t--) {
-        const dh = t === steps - 1 ? dOut[t] : g.gemm(dA[t + 1], whh, dOut[t], false);
-        const dcFromH = g.mul(dh, Ks[t]);
-        const dc: string = dcFromNext === null ? dcFromH : g.add(dcFromNext, dcFromH);
-        dA[t] = g.mul(g.concat([dc, dc, dc, dh], 1), Ps[t]);
-        dcFromNext = t > 0 ? g.mul(dc, saved.f[t]) : null;
-      }
-      const dAAll = g.concat(dA, 0);
-      return { dGi: dAAll, dGh: dAAll };
+
+      const back = new StepBody(g, B);
+      const r = back.b;
+      const dANext = back.input("dA_next", 4 * H);
+      const dcFromNext = back.input("dc_from_next", H);
+      const dOutT = back.input("dout", H);
+      const k = back.input("k", H);
+      const p = back.input("p", 4 * H);
+      const fT = back.input("f", H);
+      const dh = r.gemm(dANext, whh, dOutT, false);
+      const dc = r.add(dcFromNext, r.mul(dh, k));
+      const dA = r.mul(r.concat([dc, dc, dc, dh], 1), p);
+      back.output(dA, 4 * H);
+      back.output(r.mul(dc, fT), H);
+      back.outputCopy(dA, 4 * H);
+      const bySteps4 = (all: string, width: number) => bySteps(g, all, T, B, width);
+      const [, , DA] = g.scan(
+        r,
+        [zeros(g, B, 4 * H), zeros(g, B, H), bySteps4(dOut, H), bySteps4(K, H), bySteps4(P, 4 * H), bySteps4(F, H)],
+        4,
+        true,
+      );
+      const dAAll = stepRows(g, DA, T, B, 4 * H);
+      return { dGi: dAAll, dGh: dAAll, hPrevAll };
     },
   };
 }

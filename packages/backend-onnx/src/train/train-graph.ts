@@ -31,14 +31,14 @@ export interface TrainGraph {
 }
 
 /**
- * Builds the ONNX graph of one training-step function for `spec` on windows of `steps` × `batch`,
- * unrolled over the window (every shape concrete): the forward pass (`forward-graph.ts`), the
- * loss (`cross-entropy-graph.ts`), backpropagation (`backward-graph.ts`), then either the raw
+ * Builds the ONNX graph of one training-step function for `spec` on windows of `steps` × `batch`
+ * (every shape concrete): the forward pass (`forward-graph.ts`), the loss
+ * (`cross-entropy-graph.ts`), backpropagation (`backward-graph.ts`), then either the raw
  * gradients as outputs or the optimizer update (`optimizer-graph.ts`), as far as `mode` asks.
- * The recurrence is written in plain ops (Gemm, Sigmoid, Tanh, Mul, …) so backward can reuse
- * each step's gates; everything that is not sequential (input projections, activation
- * derivatives, weight gradients as one product over all steps, the decoder) runs as one large
- * op over all steps × batch rows.
+ * Each recurrence is a `Scan` over one step written in plain ops (Gemm, Sigmoid, Tanh, Mul, …) so
+ * backward can reuse each step's gates; everything that is not sequential (input projections,
+ * activation derivatives, weight gradients as one product over all steps, the decoder) runs as
+ * one large op over all steps × batch rows.
  */
 export function buildTrainGraph(
   spec: ModelSpec,
@@ -74,7 +74,7 @@ export function buildTrainGraph(
   // returns) only the window's rows of an untied embedding (Adam, momentum and weight decay
   // change every row).
   const sparseEmbedding = mode === "train" && isPlainSgd(training.optimizer) && !spec.tied;
-  const { grads, rowSelection, embeddingRows } = backwardGraph(g, spec, steps, inputs, forward, loss, sparseEmbedding);
+  const { grads, rowSelection, embeddingRows } = backwardGraph(g, spec, inputs, forward, loss, sparseEmbedding);
   if (mode === "gradients") {
     for (const name of names) g.output(gradName(name), grads[name], FLOAT, shapes.get(name) ?? []);
   } else {

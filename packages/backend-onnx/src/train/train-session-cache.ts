@@ -17,7 +17,7 @@ export interface TrainSession {
 }
 
 /**
- * Sessions per (mode, steps, batch): graphs are unrolled over the window, so each window length
+ * Sessions per (mode, steps, batch): every shape in a graph is concrete, so each window length
  * gets its own (a word-level epoch's shorter last window, generation's one-token steps). The
  * least recently used session is released beyond `capacity`.
  */
