@@ -15,7 +15,7 @@ import {
  * Backward, per step: dh_t = dGh_{t+1}·W_hh + dh_{t+1}⊙z_{t+1} + dOut_t, then
  * dGi_t = [dh, dh, dh]⊙Pi_t and dGh_t = [dh, dh, dh]⊙Ph_t, where, with Q = (1 − z)(1 − n²),
  * Pr = Q⊙gh_n⊙r(1−r) and Pz = (h − n)⊙z(1−z), Pi = [Pr, Pz, Q] and Ph = [Pr, Pz, Q⊙r] are
- * computed once for all steps. The last step starts from dGh_T = 0 and dh_T⊙z_T = 0 (exact zeros).
+ * computed once for all steps. The last step starts from dGh_T·W_hh + dh_T⊙z_T = 0 (exact zeros).
  */
 export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
   const { g, steps: T, batch: B, hidden: H, whh } = input;
@@ -51,38 +51,32 @@ export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
       const Q = g.mul(g.rsub(1, Z), g.rsub(1, g.mul(N, N)));
       const Pr = g.mul(g.mul(Q, GhN), g.mul(R, g.rsub(1, R)));
       const Pz = g.mul(g.sub(hPrevAll, N), g.mul(Z, g.rsub(1, Z)));
-      const Pi = g.concat([Pr, Pz, Q], 1);
       const Ph = g.concat([Pr, Pz, g.mul(Q, R)], 1);
 
+      // Carried back: what step t − 1 needs of step t, dGh_t·W_hh + dh_t⊙z_t. dGi_t equals dGh_t
+      // but in the n block (dh⊙Q there, dh⊙Q⊙r in dGh), so the scan gives dGh and dh and dGi's
+      // n block is one product over all steps.
       const back = new StepBody(g, B);
       const b = back.b;
-      const dGhNext = back.input("dgh_next", 3 * H);
       const dhFromNext = back.input("dh_from_next", H);
       const dOutT = back.input("dout", H);
-      const pi = back.input("pi", 3 * H);
       const ph = back.input("ph", 3 * H);
       const zT = back.input("z", H);
-      const dh = b.gemm(dGhNext, whh, b.add(dhFromNext, dOutT), false);
-      const d3 = b.concat([dh, dh, dh], 1);
-      const dGh = b.mul(d3, ph);
+      const dh = b.add(dhFromNext, dOutT);
+      const dGh = b.mul(b.concat([dh, dh, dh], 1), ph);
+      back.output(b.gemm(dGh, whh, b.mul(dh, zT), false), H);
       back.output(dGh, 3 * H);
-      back.output(b.mul(dh, zT), H);
-      back.output(b.mul(d3, pi), 3 * H);
-      back.outputCopy(dGh, 3 * H);
-      const [, , DGi, DGh] = g.scan(
+      back.output(dh, H);
+      const [, DGh, DH] = g.scan(
         b,
-        [
-          zeros(g, B, 3 * H),
-          zeros(g, B, H),
-          bySteps(g, dOut, T, B, H),
-          bySteps(g, Pi, T, B, 3 * H),
-          bySteps(g, Ph, T, B, 3 * H),
-          bySteps(g, Z, T, B, H),
-        ],
-        4,
+        [zeros(g, B, H), bySteps(g, dOut, T, B, H), bySteps(g, Ph, T, B, 3 * H), bySteps(g, Z, T, B, H)],
+        3,
         true,
       );
-      return { dGi: stepRows(g, DGi, T, B, 3 * H), dGh: stepRows(g, DGh, T, B, 3 * H), hPrevAll };
+      const dGhAll = stepRows(g, DGh, T, B, 3 * H);
+      const [dGhRz] = g.split(dGhAll, 1, 2, [2 * H, H]);
+      const dGi = g.concat([dGhRz, g.mul(rows(DH), Q)], 1);
+      return { dGi, dGh: dGhAll, hPrevAll };
     },
   };
 }

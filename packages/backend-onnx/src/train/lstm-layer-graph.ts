@@ -17,7 +17,7 @@ import {
  *   dA_t = [dc_t, dc_t, dc_t, dh_t]⊙P_t,
  * with K = o⊙(1 − tanh(c')²) and P = [g⊙i(1−i), c⊙f(1−f), i⊙(1−g²), tanh(c')⊙o(1−o)]
  * computed once for all steps as (steps·batch, ·) tensors. The last step starts from
- * dA_T = 0 and dc_T⊙f_T = 0, which add exact zeros.
+ * dA_T·W_hh = 0 and dc_T⊙f_T = 0, which add exact zeros.
  */
 export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
   const { g, steps: T, batch: B, hidden: H, whh } = input;
@@ -38,20 +38,24 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
   const hNext = s.mul(o, tanhC);
   step.output(hNext, H);
   step.output(cNext, H);
-  step.outputCopy(hNext, H);
+  // Training scans out the gates and every h' is o⊙tanh(c') again over all steps at once (the
+  // same products), instead of a per-step copy of h', which is also the state.
   if (input.training) {
     step.outputCopy(cNext, H);
     for (const saved of [i, f, gg, o, tanhC]) step.output(saved, H);
+  } else {
+    step.outputCopy(hNext, H);
   }
-  const [hT, cT, Y, ...stacks] = g.scan(s, [input.h0, c0, bySteps(g, input.giAll, T, B, 4 * H)], 1, false);
+  const [hT, cT, ...stacks] = g.scan(s, [input.h0, c0, bySteps(g, input.giAll, T, B, 4 * H)], 1, false);
   const rows = (stacked: string) => stepRows(g, stacked, T, B, H);
-  const yAll = rows(Y);
+  const stacked = stacks.map(rows);
+  const yAll = input.training ? g.mul(stacked[4], stacked[5]) : stacked[0];
   return {
     yAll,
     hT,
     cT,
     backward({ dOut }) {
-      const [C, I, F, G, O, TanhC] = stacks.map(rows);
+      const [C, I, F, G, O, TanhC] = stacked;
       const hPrevAll = previousRows(g, input.h0, yAll, T, B);
       const CPrevAll = previousRows(g, c0, C, T, B);
       const sigmoidGrad = (x: string) => g.mul(x, g.rsub(1, x));
@@ -66,24 +70,26 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
       );
       const K = g.mul(O, g.rsub(1, g.mul(TanhC, TanhC)));
 
+      // The state carried back is what step t − 1 needs of step t: dA_t·W_hh (not dA_t itself,
+      // which would have to be copied to be both state and scanned output) and dc_t⊙f_t.
       const back = new StepBody(g, B);
       const r = back.b;
-      const dANext = back.input("dA_next", 4 * H);
+      const dhFromNext = back.input("dh_from_next", H);
       const dcFromNext = back.input("dc_from_next", H);
       const dOutT = back.input("dout", H);
       const k = back.input("k", H);
       const p = back.input("p", 4 * H);
       const fT = back.input("f", H);
-      const dh = r.gemm(dANext, whh, dOutT, false);
+      const dh = r.add(dhFromNext, dOutT);
       const dc = r.add(dcFromNext, r.mul(dh, k));
       const dA = r.mul(r.concat([dc, dc, dc, dh], 1), p);
-      back.output(dA, 4 * H);
+      back.output(r.gemm(dA, whh, null, false), H);
       back.output(r.mul(dc, fT), H);
-      back.outputCopy(dA, 4 * H);
+      back.output(dA, 4 * H);
       const bySteps4 = (all: string, width: number) => bySteps(g, all, T, B, width);
       const [, , DA] = g.scan(
         r,
-        [zeros(g, B, 4 * H), zeros(g, B, H), bySteps4(dOut, H), bySteps4(K, H), bySteps4(P, 4 * H), bySteps4(F, H)],
+        [zeros(g, B, H), zeros(g, B, H), bySteps4(dOut, H), bySteps4(K, H), bySteps4(P, 4 * H), bySteps4(F, H)],
         4,
         true,
       );
