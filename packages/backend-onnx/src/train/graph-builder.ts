@@ -212,12 +212,12 @@ export class GraphBuilder {
   scan(body: GraphBuilder, inputs: readonly string[], scanInputs: number, reverse: boolean): string[] {
     const scanOutputs = body.outputs.length - (inputs.length - scanInputs);
     const outputs = body.outputs.map(() => this.fresh("scan"));
-    const direction = (count: number) => ({ name: "", type: A.INTS, ints: new Array(count).fill(reverse ? 1 : 0) });
+    const directions = (count: number) => new Array<number>(count).fill(reverse ? 1 : 0);
     const attributes: OnnxTypes.IAttributeProto[] = [
       intAttr("num_scan_inputs", scanInputs),
       { name: "body", type: A.GRAPH, g: body.graph(this.fresh("scan_body")) },
-      { ...direction(scanInputs), name: "scan_input_directions" },
-      { ...direction(scanOutputs), name: "scan_output_directions" },
+      intsAttr("scan_input_directions", directions(scanInputs)),
+      intsAttr("scan_output_directions", directions(scanOutputs)),
     ];
     return this.op("Scan", [...inputs], outputs, attributes);
   }
