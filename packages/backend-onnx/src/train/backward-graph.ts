@@ -43,7 +43,6 @@ export function backwardGraph(
   const embedding = spec.embeddingSize !== null;
   const { maskIn, maskMid, maskOut } = inputs;
   const { layers, top, wdec } = forward;
-  const zeros = (shape: readonly number[]): string => g.op1("ConstantOfShape", [g.ints(shape)], "zeros");
   // Gradients by id (one-hot W_ih, the embedding) sum the rows of the positions holding each id.
   // A ScatterND with reduction "add" does that, but races on ORT's CPU kernels when ids repeat and
   // several threads run (wrong, non-repeatable updates); instead the host passes each distinct id
@@ -58,7 +57,7 @@ export function backwardGraph(
   const rowsById = (dRows: string, width: number, base: string | null): string => {
     const selection = select();
     const sums = g.matmul(selection.select, dRows);
-    const into = base ?? zeros([V, width]);
+    const into = base ?? g.zeros([V, width]);
     // Every index occurs once, so "add" onto a base is as deterministic as a plain write.
     const reduction = base === null ? [] : [stringAttr("reduction", "add")];
     return g.op1("ScatterND", [into, selection.index, sums], "rows_by_id", reduction);

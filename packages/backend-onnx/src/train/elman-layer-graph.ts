@@ -5,7 +5,6 @@ import {
   previousRows,
   StepBody,
   stepRows,
-  zeros,
 } from "./recurrent-layer-graph.js";
 
 /**
@@ -40,7 +39,7 @@ export function elmanLayerGraph(input: LayerGraphInput, activation: "tanh" | "re
       const dA = r.mul(r.gemm(dANext, whh, dOutT, false), d);
       back.output(dA, H);
       back.outputCopy(dA, H);
-      const [, DA] = g.scan(r, [zeros(g, B, H), bySteps(g, dOut, T, B, H), bySteps(g, D, T, B, H)], 2, true);
+      const [, DA] = g.scan(r, [g.zeros([B, H]), bySteps(g, dOut, T, B, H), bySteps(g, D, T, B, H)], 2, true);
       const dAAll = stepRows(g, DA, T, B, H);
       return { dGi: dAAll, dGh: dAAll, hPrevAll: previousRows(g, input.h0, yAll, T, B) };
     },

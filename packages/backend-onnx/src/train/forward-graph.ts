@@ -35,8 +35,6 @@ export interface ForwardLayer {
   readonly layer: LayerGraph;
   /** The layer's input after dropout (steps·batch, width), or null for a gathered one-hot input. */
   readonly x: string | null;
-  /** Every step's output, (steps·batch, hidden). */
-  readonly yAll: string;
 }
 
 /** Everything the loss and the backward pass need from a forward pass (`ForwardTrace` in the reference). */
@@ -181,10 +179,9 @@ export function forwardGraph(
       c0: c0s === null ? null : c0s[k],
       training,
     });
-    const yAll = layer.yAll;
-    layers.push({ layer, x, yAll });
+    layers.push({ layer, x });
     const mask = k < L - 1 ? maskMid[k] : maskOut;
-    x = mask === null ? yAll : g.mul(yAll, mask);
+    x = mask === null ? layer.yAll : g.mul(layer.yAll, mask);
   }
   return finish(
     x as string,

@@ -198,6 +198,10 @@ export class GraphBuilder {
   scale(a: string, value: number): string {
     return this.mul(a, this.scalar(value));
   }
+  /** float32 zeros of `shape`. */
+  zeros(shape: readonly number[]): string {
+    return this.op1("ConstantOfShape", [this.ints(shape)], "zeros");
+  }
   /** `value − a`. */
   rsub(value: number, a: string): string {
     return this.sub(this.scalar(value), a);

@@ -5,7 +5,6 @@ import {
   previousRows,
   StepBody,
   stepRows,
-  zeros,
 } from "./recurrent-layer-graph.js";
 
 /**
@@ -69,7 +68,7 @@ export function gruLayerGraph(input: LayerGraphInput): LayerGraph {
       back.output(dh, H);
       const [, DGh, DH] = g.scan(
         b,
-        [zeros(g, B, H), bySteps(g, dOut, T, B, H), bySteps(g, Ph, T, B, 3 * H), bySteps(g, Z, T, B, H)],
+        [g.zeros([B, H]), bySteps(g, dOut, T, B, H), bySteps(g, Ph, T, B, 3 * H), bySteps(g, Z, T, B, H)],
         3,
         true,
       );

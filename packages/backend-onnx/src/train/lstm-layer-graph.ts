@@ -5,7 +5,6 @@ import {
   previousRows,
   StepBody,
   stepRows,
-  zeros,
 } from "./recurrent-layer-graph.js";
 
 /**
@@ -86,10 +85,11 @@ export function lstmLayerGraph(input: LayerGraphInput): LayerGraph {
       back.output(r.gemm(dA, whh, null, false), H);
       back.output(r.mul(dc, fT), H);
       back.output(dA, 4 * H);
-      const bySteps4 = (all: string, width: number) => bySteps(g, all, T, B, width);
+      const stepped = (all: string, width: number) => bySteps(g, all, T, B, width);
+      const zero = g.zeros([B, H]);
       const [, , DA] = g.scan(
         r,
-        [zeros(g, B, H), zeros(g, B, H), bySteps4(dOut, H), bySteps4(K, H), bySteps4(P, 4 * H), bySteps4(F, H)],
+        [zero, zero, stepped(dOut, H), stepped(K, H), stepped(P, 4 * H), stepped(F, H)],
         4,
         true,
       );

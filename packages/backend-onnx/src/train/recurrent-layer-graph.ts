@@ -107,8 +107,3 @@ export function previousRows(g: GraphBuilder, first: string, all: string, steps:
   const [allButLast] = g.split(all, 0, 2, [(steps - 1) * batch, batch]);
   return g.concat([first, allButLast], 0);
 }
-
-/** (rows, width) zeros. */
-export function zeros(g: GraphBuilder, rows: number, width: number): string {
-  return g.op1("ConstantOfShape", [g.ints([rows, width])], "zeros");
-}
