@@ -97,12 +97,6 @@ export function withTiedDecoder(spec: ModelSpec, weights: Weights): Weights {
   return { ...weights, "decoder.weight": { shape: [...enc.shape], data: enc.data.slice() } };
 }
 
-function fill(n: number, draw: () => number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = draw();
-  return a;
-}
-
 /**
  * Fresh float32 weights for `spec` under its init scheme, drawn from `rng` in canonical
  * order (so a seed gives the same weights on every backend).
@@ -110,13 +104,23 @@ function fill(n: number, draw: () => number): Float32Array {
 export function initWeights(spec: ModelSpec, rng: SeededRandom): Weights {
   const weights: Weights = {};
   const H = spec.hiddenSize;
-  const uniform = (bound: number) => () => (rng.uniform() * 2 - 1) * bound;
-  const normal = (std: number) => () => rng.normal() * std;
-  const zero = () => 0;
+  // Each draws the n values of one weight, in order.
+  const uniform = (bound: number) => (n: number) => {
+    const u = rng.uniforms(n);
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = (u[i] * 2 - 1) * bound;
+    return a;
+  };
+  const normal = (std: number) => (n: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = rng.normal() * std;
+    return a;
+  };
+  const zero = (n: number) => new Float32Array(n);
   for (const [name, shape] of canonicalWeightShapes(spec)) {
     if (spec.tied && name === "decoder.weight") continue;
     const isBias = name.includes("bias");
-    let draw: () => number;
+    let draw: (n: number) => Float32Array;
     if (spec.init === "uniform") {
       draw = uniform(spec.initScale ?? DEFAULT_INIT_SCALE);
     } else if (spec.init === "gluon") {
@@ -134,7 +138,7 @@ export function initWeights(spec: ModelSpec, rng: SeededRandom): Weights {
     } else {
       draw = uniform(1 / Math.sqrt(H));
     }
-    weights[name] = { shape, data: fill(sizeOf(shape), draw) };
+    weights[name] = { shape, data: draw(sizeOf(shape)) };
   }
   return withTiedDecoder(spec, weights);
 }
