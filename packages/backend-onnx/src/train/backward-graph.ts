@@ -1,5 +1,6 @@
 import { gateCount, type ModelSpec } from "@rnnlm/core";
 import type { CrossEntropyGraph } from "./cross-entropy-graph.js";
+import { PACKED_DECODER } from "./decoder-packing.js";
 import type { ForwardGraph, ForwardInputs } from "./forward-graph.js";
 import { FLOAT, type GraphBuilder, INT64, intAttr, stringAttr } from "./graph-builder.js";
 import { TRAIN_IO } from "./train-io.js";
@@ -42,7 +43,7 @@ export function backwardGraph(
   const GH = gateCount(spec.cell) * spec.hiddenSize;
   const embedding = spec.embeddingSize !== null;
   const { maskIn, maskMid, maskOut } = inputs;
-  const { layers, top, wdec } = forward;
+  const { layers, top, wdec, packed } = forward;
   // Gradients by id (one-hot W_ih, the embedding) sum the rows of the positions holding each id.
   // A ScatterND with reduction "add" does that, but races on ORT's CPU kernels when ids repeat and
   // several threads run (wrong, non-repeatable updates); instead the host passes each distinct id
@@ -75,9 +76,13 @@ export function backwardGraph(
     [intAttr("axis", 1), stringAttr("reduction", "add")],
   );
   const grads: Record<string, string> = {};
-  grads["decoder.bias"] = g.scale(g.sumRows(dLogitsN, N), 1 / N);
-  const dWdec = g.gemmTransA(dLogitsN, g.scale(top, 1 / N));
-  let dY = g.scale(g.matmul(dLogitsN, wdec), 1 / N);
+  // Packed, the decoder is (hidden + 1, V) and `top` ends in a column of ones: its gradient is
+  // [top | 1]ᵀ·dlogits, whose last row is the bias gradient.
+  const topN = g.scale(top, 1 / N);
+  const dWdec = packed ? g.gemmTransA(topN, dLogitsN) : g.gemmTransA(dLogitsN, topN);
+  if (!packed) grads["decoder.bias"] = g.scale(g.sumRows(dLogitsN, N), 1 / N);
+  const dTop = packed ? g.gemm(dLogitsN, wdec, null, true) : g.matmul(dLogitsN, wdec);
+  let dY = g.scale(packed ? g.split(dTop, 1, 2, [spec.hiddenSize, 1])[0] : dTop, 1 / N);
   if (maskOut !== null) dY = g.mul(dY, maskOut);
 
   for (let k = L - 1; k >= 0; k--) {
@@ -111,6 +116,6 @@ export function backwardGraph(
   } else if (embedding) {
     grads["encoder.weight"] = rowsById(dY, spec.embeddingSize ?? 0, spec.tied ? dWdec : null);
   }
-  if (!spec.tied) grads["decoder.weight"] = dWdec;
+  if (packed) grads[PACKED_DECODER] = dWdec;
   return { grads, rowSelection: selection !== null, embeddingRows };
 }

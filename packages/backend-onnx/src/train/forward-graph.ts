@@ -1,5 +1,6 @@
 import { inputSize, type ModelSpec } from "@rnnlm/core";
 import { hasCellState } from "@rnnlm/core/backend";
+import { PACKED_DECODER, packsDecoder } from "./decoder-packing.js";
 import { elmanLayerGraph } from "./elman-layer-graph.js";
 import { fusedLayerGraph } from "./fused-layer-graph.js";
 import { FLOAT, type GraphBuilder, INT32, intAttr } from "./graph-builder.js";
@@ -40,10 +41,15 @@ export interface ForwardLayer {
 /** Everything the loss and the backward pass need from a forward pass (`ForwardTrace` in the reference). */
 export interface ForwardGraph {
   readonly layers: readonly ForwardLayer[];
-  /** Decoder input: the last layer's outputs after output dropout, (steps·batch, hidden). */
+  /**
+   * Decoder input: the last layer's outputs after output dropout, (steps·batch, hidden), with a
+   * column of ones appended where the decoder is packed.
+   */
   readonly top: string;
-  /** The decoder weight: `encoder.weight` when tied. */
+  /** The decoder weight: `encoder.weight` when tied, else `decoder.packed` ((hidden + 1, V): weightᵀ and bias). */
   readonly wdec: string;
+  /** Whether the decoder is `decoder.packed` (see `decoder-packing.ts`). */
+  readonly packed: boolean;
   /** (steps·batch, V), time-major rows. */
   readonly logits: string;
 }
@@ -194,8 +200,12 @@ export function forwardGraph(
     const stateOut = (parts: string[]) => g.reshape(g.concat(parts, 0), [L, B, H]);
     g.output(TRAIN_IO.hn, stateOut(hs), FLOAT, [L, B, H]);
     if (inputs.c0 !== null) g.output(TRAIN_IO.cn, stateOut(cs), FLOAT, [L, B, H]);
-    const wdec = spec.tied ? "encoder.weight" : "decoder.weight";
-    const logits = g.gemm(top, wdec, "decoder.bias", true);
-    return { layers, top, wdec, logits };
+    if (packsDecoder(spec)) {
+      const N = T * B;
+      const topOnes = g.concat([top, g.floats([N, 1], new Float32Array(N).fill(1), "ones")], 1);
+      return { layers, top: topOnes, wdec: PACKED_DECODER, packed: true, logits: g.matmul(topOnes, PACKED_DECODER) };
+    }
+    const logits = g.gemm(top, "encoder.weight", "decoder.bias", true);
+    return { layers, top, wdec: "encoder.weight", packed: false, logits };
   }
 }

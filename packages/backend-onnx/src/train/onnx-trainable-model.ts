@@ -27,6 +27,7 @@ import {
   emptyForward,
   HostTensor,
   hasCellState,
+  optimizerBufferKinds,
   optimizerBufferLayout,
   parameterNames,
   sizeOf,
@@ -38,6 +39,7 @@ import {
 import { float32Data } from "../runtime/onnx-model.js";
 import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSessionOptions, OrtTensor } from "../runtime/ort-types.js";
+import { packDecoderEntries, type StoredTensor, unpackDecoderEntries } from "./decoder-packing.js";
 import { rowSelection } from "./row-selection.js";
 import type { TrainGraphMode } from "./train-graph.js";
 import { EMBEDDING, gradName, maskBetween, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
@@ -60,10 +62,7 @@ export interface OnnxTrainableModelOptions {
   readonly sessionCapacity?: number;
 }
 
-interface Stored {
-  readonly dims: readonly number[];
-  data: Float32Array;
-}
+type Stored = StoredTensor;
 
 function outputData(outputs: Record<string, OrtTensor>, name: string): Float32Array {
   const t = outputs[name];
@@ -88,14 +87,17 @@ function writeRows(param: Stored, rows: Float32Array, ids: BigInt64Array | null)
  * A {@link TrainableModel} whose every step runs as one ONNX graph on ONNX Runtime: forward
  * (with dropout masks drawn on the host), backpropagation through time, global-norm clipping and
  * the optimizer update (see `buildTrainGraph`). Parameters and optimizer buffers live in host
- * memory as float32 in canonical layout; each step feeds them in and takes the updated ones back
+ * memory as float32 in canonical layout but for an untied decoder, kept packed with its bias
+ * (`decoder-packing.ts`) and unpacked only where weights, gradients or buffers leave; each step feeds them in and takes the updated ones back
  * (no other copy). The state is carried by the caller and is detached by construction: each
  * window's graph starts from `h0`/`c0` as plain inputs.
  */
 export class OnnxTrainableModel implements TrainableModel {
   readonly training: TrainingOptions;
-  private readonly params = new Map<string, Stored>();
-  private readonly buffers = new Map<string, Stored>();
+  private params = new Map<string, Stored>();
+  private buffers = new Map<string, Stored>();
+  /** `""` and each optimizer buffer kind's `<kind>.`: the prefixes a packed decoder is named under. */
+  private readonly prefixes: readonly string[];
   private adamStep = 0;
   private lr: number;
   private rng: SeededRandom;
@@ -122,10 +124,27 @@ export class OnnxTrainableModel implements TrainableModel {
       options.sessionCapacity ?? 16,
       options.sessionOptions ?? {},
     );
+    this.prefixes = ["", ...optimizerBufferKinds(training.optimizer).map((kind) => `${kind}.`)];
     this.loadWeights(weights);
+    const buffers = new Map<string, Stored>();
     for (const [key, dims] of optimizerBufferLayout(spec, training.optimizer)) {
-      if (key !== "step") this.buffers.set(key, { dims, data: new Float32Array(sizeOf(dims)) });
+      if (key !== "step") buffers.set(key, { dims, data: new Float32Array(sizeOf(dims)) });
     }
+    this.buffers = this.pack(buffers);
+  }
+
+  /** Canonical entries (parameters or buffers) in the graphs' layout. */
+  private pack(entries: Map<string, Stored>): Map<string, Stored> {
+    return this.prefixes.reduce((packed, prefix) => packDecoderEntries(packed, prefix), entries);
+  }
+
+  /** The graphs' layout back to canonical entries, every tensor a copy of what the model holds. */
+  private unpackCopy(entries: Map<string, Stored>): Map<string, Stored> {
+    const canonical = this.prefixes.reduce((out, prefix) => unpackDecoderEntries(out, prefix), entries);
+    for (const [key, t] of canonical) {
+      if (entries.get(key) === t) canonical.set(key, { dims: t.dims, data: t.data.slice() });
+    }
+    return canonical;
   }
 
   /** Timing of the last `trainStep` (for benchmarks). */
@@ -150,10 +169,12 @@ export class OnnxTrainableModel implements TrainableModel {
   private loadWeights(weights: Weights): void {
     validateWeights(this.spec, weights);
     const full = withTiedDecoder(this.spec, weights);
+    const params = new Map<string, Stored>();
     for (const name of parameterNames(this.spec)) {
       const w = full[name];
-      this.params.set(name, { dims: [...w.shape], data: new Float32Array(w.data) });
+      params.set(name, { dims: [...w.shape], data: new Float32Array(w.data) });
     }
+    this.params = this.pack(params);
   }
 
   private live(): void {
@@ -241,8 +262,12 @@ export class OnnxTrainableModel implements TrainableModel {
       const opened = await this.sessions.get("gradients", batch.steps, batch.batch);
       this.addRowSelection(feeds, opened, batch.x);
       const out = await this.engine.run(opened.session, feeds);
+      const packed = new Map<string, Stored>();
+      for (const [name, p] of this.params) packed.set(name, { dims: p.dims, data: outputData(out, gradName(name)) });
       const grads: Weights = {};
-      for (const [name, p] of this.params) grads[name] = { shape: [...p.dims], data: outputData(out, gradName(name)) };
+      for (const [name, t] of this.prefixes.reduce((m, prefix) => unpackDecoderEntries(m, prefix), packed)) {
+        grads[name] = { shape: [...t.dims], data: t.data };
+      }
       return { loss: this.scalar(out, TRAIN_IO.loss), grads, state: this.stateOf(out, batch.batch) };
     });
   }
@@ -298,7 +323,7 @@ export class OnnxTrainableModel implements TrainableModel {
     this.live();
     await this.queue;
     const out: Weights = {};
-    for (const [name, p] of this.params) out[name] = { shape: [...p.dims], data: p.data.slice() };
+    for (const [name, p] of this.unpackCopy(this.params)) out[name] = { shape: [...p.dims], data: p.data };
     return withTiedDecoder(this.spec, out);
   }
 
@@ -311,7 +336,7 @@ export class OnnxTrainableModel implements TrainableModel {
     this.live();
     await this.queue;
     const out: Weights = {};
-    for (const [key, b] of this.buffers) out[key] = { shape: [...b.dims], data: b.data.slice() };
+    for (const [key, b] of this.unpackCopy(this.buffers)) out[key] = { shape: [...b.dims], data: b.data };
     if (this.training.optimizer.type === "adam") out.step = { shape: [1], data: Float64Array.of(this.adamStep) };
     return out;
   }
@@ -324,7 +349,11 @@ export class OnnxTrainableModel implements TrainableModel {
   private restoreBuffers(state: Weights): void {
     const { step } = validateOptimizerState(this.spec, this.training.optimizer, state);
     this.adamStep = step;
-    for (const [key, b] of this.buffers) b.data = new Float32Array(state[key].data);
+    const buffers = new Map<string, Stored>();
+    for (const [key, dims] of optimizerBufferLayout(this.spec, this.training.optimizer)) {
+      if (key !== "step") buffers.set(key, { dims, data: new Float32Array(state[key].data) });
+    }
+    this.buffers = this.pack(buffers);
   }
 
   getRandomState(): RandomState {

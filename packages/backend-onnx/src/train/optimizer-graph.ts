@@ -1,5 +1,5 @@
-import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
-import { CLIP_EPSILON, parameterNames } from "@rnnlm/core/backend";
+import type { TrainingOptions } from "@rnnlm/core";
+import { CLIP_EPSILON } from "@rnnlm/core/backend";
 import { type EmbeddingRows, UNIQUE_IDS } from "./backward-graph.js";
 import { FLOAT, type GraphBuilder } from "./graph-builder.js";
 import { EMBEDDING, TRAIN_IO, updatedName, updatedRowsName } from "./train-io.js";
@@ -12,8 +12,9 @@ export function isPlainSgd(opt: TrainingOptions["optimizer"]): boolean {
 /**
  * Adds global-norm clipping and the optimizer update to a graph holding the raw gradients.
  *
- * Clipping is PyTorch's `clip_grad_norm_` (core's `clipCoefficient`): norm = √(Σ over
- * `parameterNames` of Σ g²) (a tied matrix once; `bias_ih` and `bias_hh` separately, even where
+ * `shapes` lists the graph's parameters (`trainParameterShapes`: the decoder may be packed with
+ * its bias, which changes no sum and no elementwise update). Clipping is PyTorch's
+ * `clip_grad_norm_` (core's `clipCoefficient`): norm = √(Σ over the parameters of Σ g²) (a tied matrix once; `bias_ih` and `bias_hh` separately, even where
  * their gradients are the same tensor), g ← g·min(1, clip/(norm + 1e-6)). The norm and the
  * coefficient are computed in float64, then the coefficient is rounded to float32 once. Updates are PyTorch's SGD (weight decay added to
  * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
@@ -25,13 +26,12 @@ export function isPlainSgd(opt: TrainingOptions["optimizer"]): boolean {
  */
 export function addOptimizerUpdate(
   g: GraphBuilder,
-  spec: ModelSpec,
   training: TrainingOptions,
   grads: Readonly<Record<string, string>>,
   shapes: ReadonlyMap<string, readonly number[]>,
   embeddingRows: EmbeddingRows | null = null,
 ): void {
-  const names = parameterNames(spec);
+  const names = [...shapes.keys()];
   const shapeOf = (name: string) => shapes.get(name) ?? [];
   const squares = new Map<string, string>();
   const terms = names.map((name) => {

@@ -1,7 +1,7 @@
 import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
-import { canonicalWeightShapes, parameterNames } from "@rnnlm/core/backend";
 import { backwardGraph } from "./backward-graph.js";
 import { crossEntropyGraph } from "./cross-entropy-graph.js";
+import { trainParameterShapes } from "./decoder-packing.js";
 import { forwardGraph, forwardInputs, type MaskInputs } from "./forward-graph.js";
 import { FLOAT, GraphBuilder } from "./graph-builder.js";
 import { addOptimizerUpdate, isPlainSgd } from "./optimizer-graph.js";
@@ -49,8 +49,9 @@ export function buildTrainGraph(
 ): TrainGraph {
   const g = new GraphBuilder();
   const window = { steps, batch };
-  const shapes = new Map<string, readonly number[]>(canonicalWeightShapes(spec));
-  const names = parameterNames(spec);
+  // Parameters in the canonical layout but for an untied decoder, packed with its bias.
+  const shapes = trainParameterShapes(spec);
+  const names = [...shapes.keys()];
   for (const name of names) g.input(name, FLOAT, shapes.get(name) ?? []);
   const p = mode === "train" ? spec.dropout : { input: 0, between: 0, output: 0 };
   const inputs = forwardInputs(g, spec, window, p);
@@ -78,7 +79,7 @@ export function buildTrainGraph(
   if (mode === "gradients") {
     for (const name of names) g.output(gradName(name), grads[name], FLOAT, shapes.get(name) ?? []);
   } else {
-    addOptimizerUpdate(g, spec, training, grads, shapes, embeddingRows);
+    addOptimizerUpdate(g, training, grads, shapes, embeddingRows);
   }
   return graph(rowSelection, embeddingRows !== null);
 }
