@@ -100,6 +100,30 @@ describe("onnx:cpu training graphs against the float64 reference", () => {
     });
   });
 
+  // The training graphs take the loss as −log p of one Softmax pass, falling back to LogSoftmax
+  // where a picked p is not a normal float32: here the targets' probabilities are ~e^-120
+  // (0 in float32), and loss and gradients must still be the reference's.
+  it("gradients where a target's probability underflows float32 (the LogSoftmax fallback)", async () => {
+    const s = spec("gru", 1, "embedding");
+    const { weights, batch, state } = problem(s, 55);
+    const bias = Float32Array.from(weights["decoder.bias"].data);
+    for (const y of batch.y.subarray(0, 4)) bias[y] = -120;
+    const sharp: Weights = { ...weights, "decoder.bias": { shape: weights["decoder.bias"].shape, data: bias } };
+    const training = parseTrainingOptions({ optimizer: { type: "sgd", lr: 1 } });
+    const ours = await onnx.createTrainableModel?.(s, { weights: sharp, training });
+    const ref = await reference.createTrainableModel?.(s, { weights: sharp, training });
+    if (ours === undefined || ref === undefined) throw new Error("cannot train");
+    const a = await ours.gradients(batch, ours.beginState(BATCH, state));
+    const b = await ref.gradients(batch, ref.beginState(BATCH, state));
+    expect(b.loss).toBeGreaterThan(10);
+    expectClose("loss", [a.loss], [b.loss], 1e-5);
+    for (const name of parameterNames(s)) expectClose(name, a.grads[name].data, b.grads[name].data);
+    const step = await ours.trainStep(batch, ours.beginState(BATCH, state));
+    expectClose("trainStep loss", [step.loss], [b.loss], 1e-5);
+    ours.dispose();
+    ref.dispose();
+  });
+
   // Dropout everywhere (one-hot input masks exercise the dense one-hot path): masks are drawn from
   // the training seed in the reference's order and applied forward and backward as it does, so
   // two steps (the generator advances) give the reference's losses, norms and weights.

@@ -65,16 +65,19 @@ export function backwardGraph(
   };
 
   // d loss / d logits = (softmax − onehot(y)) / N. The (N, V) part is kept unscaled — softmax
-  // (as exp(log softmax): on a 400 × 10,000 input alone ORT's Softmax took ~70 ms, LogSoftmax
-  // ~4 ms, Exp ~3 ms) with −1 scattered onto the target columns — and 1/N applied to the small
-  // tensors instead: the decoder input (for the weight gradient), the bias gradient and the
-  // gradient sent down.
-  const dLogitsN = g.op1(
-    "ScatterElements",
-    [g.op1("Exp", [loss.logp], "softmax"), loss.targets, g.floats([N, 1], new Float32Array(N).fill(-1))],
-    "dlogits_n",
-    [intAttr("axis", 1), stringAttr("reduction", "add")],
-  );
+  // with −1 scattered onto the target columns — and 1/N applied to the small tensors instead:
+  // the decoder input (for the weight gradient), the bias gradient and the gradient sent down.
+  if (loss.probs === null || loss.picked === null) {
+    throw new Error("internal: the backward pass needs the loss graph's softmax");
+  }
+  // The −1s are computed from the loss's picked probabilities (p·0 − 1, exact for p in [0, 1]):
+  // ORT then runs the loss's gather before this scatter and lets the scatter write into the
+  // softmax's buffer in place; otherwise it copied the (N, V) tensor first (18 of ~210 ms a step).
+  const minusOnes = g.sub(g.mul(loss.picked, g.scalar(0)), g.scalar(1));
+  const dLogitsN = g.op1("ScatterElements", [loss.probs, loss.targets, minusOnes], "dlogits_n", [
+    intAttr("axis", 1),
+    stringAttr("reduction", "add"),
+  ]);
   const grads: Record<string, string> = {};
   // Packed, the decoder is (hidden + 1, V) and `top` ends in a column of ones: its gradient is
   // [top | 1]ᵀ·dlogits, whose last row is the bias gradient.

@@ -26,7 +26,7 @@ export class GraphBuilder {
    */
   private scope: Scope = { counter: 0, constants: new Map(), inits: [] };
 
-  /** A builder for the body graph of a `Scan` (or `Loop`) node of this graph. */
+  /** A builder for the body graph of a `Scan` node or a branch of an `If` node of this graph. */
   subgraph(): GraphBuilder {
     const body = new GraphBuilder();
     body.scope = this.scope;
@@ -224,6 +224,18 @@ export class GraphBuilder {
       intsAttr("scan_output_directions", directions(scanOutputs)),
     ];
     return this.op("Scan", [...inputs], outputs, attributes);
+  }
+
+  /**
+   * An `If` node: the outputs of `thenBranch` where the bool scalar `cond` holds, else those of
+   * `elseBranch` (both from `subgraph()`, no inputs, the same outputs); only the branch taken runs.
+   */
+  ifElse(cond: string, thenBranch: GraphBuilder, elseBranch: GraphBuilder): string[] {
+    const outputs = thenBranch.outputs.map(() => this.fresh("if"));
+    return this.op("If", [cond], outputs, [
+      { name: "then_branch", type: A.GRAPH, g: thenBranch.graph(this.fresh("then")) },
+      { name: "else_branch", type: A.GRAPH, g: elseBranch.graph(this.fresh("else")) },
+    ]);
   }
 
   private graph(name: string): OnnxTypes.IGraphProto {

@@ -68,7 +68,7 @@ export function buildTrainGraph(
     g.output(TRAIN_IO.logits, forward.logits, FLOAT, [steps * batch, spec.vocabSize]);
     return graph(false);
   }
-  const loss = crossEntropyGraph(g, forward.logits, steps * batch);
+  const loss = crossEntropyGraph(g, forward.logits, steps * batch, mode !== "evaluate");
   if (mode === "evaluate") return graph(false);
 
   // Plain SGD leaves the rows of ids not in the window as they are: the step updates (and
