@@ -51,11 +51,8 @@ export function drawDropoutMasks(
 ): DropoutMasks<Float32Array> | DropoutMasks<Float64Array> {
   const draw = (n: number, p: number) => {
     if (p === 0) return null;
-    const keep = 1 / (1 - p);
-    const u = rng.uniforms(n);
-    const mask = precision === "float64" ? u : new Float32Array(n);
-    // Branch-free (1 · keep or 0 · keep): a branch on random draws mispredicts; this is twice as fast.
-    for (let i = 0; i < n; i++) mask[i] = +(u[i] >= p) * keep;
+    const mask = precision === "float64" ? new Float64Array(n) : new Float32Array(n);
+    rng.bernoulliMask(mask, p, 1 / (1 - p));
     return mask;
   };
   const rows = steps * batch;

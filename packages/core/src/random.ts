@@ -37,6 +37,23 @@ export class SeededRandom {
    * state behind — but with the generator's step inlined (dropout masks draw ~10⁵ per step).
    */
   uniforms(n: number): Float64Array {
+    const out = new Float64Array(n);
+    this.fillUniforms(out, -1, 1);
+    return out;
+  }
+
+  /**
+   * Fills `out` with `out.length` draws of {@link uniform} (the same numbers, the same state
+   * left behind), each written as 0 where u < `p`, else `value`: a dropout mask, drawn in one
+   * pass (no array of the uniforms in between).
+   */
+  bernoulliMask(out: Float32Array | Float64Array, p: number, value: number): void {
+    if (!(p >= 0 && p < 1)) throw new RangeError(`p must be in [0, 1), got ${p}`);
+    this.fillUniforms(out, p, value);
+  }
+
+  /** The uniforms themselves where `p` < 0, else 0 or `value` as {@link bernoulliMask}. */
+  private fillUniforms(out: Float32Array | Float64Array, p: number, value: number): void {
     // pure-rand's xoroshiro128+ on 32-bit halves (getState() is [s01, s00, s11, s10]), two
     // steps per value as uniformFloat64 takes them: the low 26 bits of one draw, then 27 of the
     // next. The step is written out twice: a helper function would keep the state in memory.
@@ -45,7 +62,8 @@ export class SeededRandom {
     let s00 = state[1] | 0;
     let s11 = state[2] | 0;
     let s10 = state[3] | 0;
-    const out = new Float64Array(n);
+    const raw = p < 0;
+    const n = out.length;
     for (let i = 0; i < n; i++) {
       const high = (s00 + s10) & 0x3ffffff;
       let a0 = s10 ^ s00;
@@ -63,10 +81,11 @@ export class SeededRandom {
       s01 = (s01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
       s10 = (a1 << 5) ^ (a0 >>> 27);
       s11 = (a0 << 5) ^ (a1 >>> 27);
-      out[i] = high * 2 ** -26 + low * 2 ** -53;
+      const u = high * 2 ** -26 + low * 2 ** -53;
+      // Branch-free 0 or `value`: a branch on random draws mispredicts.
+      out[i] = raw ? u : +(u >= p) * value;
     }
     this.rng = xoroshiro128plusFromState([s01, s00, s11, s10]);
-    return out;
   }
 
   /** Uniform integer in [from, to], both included. */

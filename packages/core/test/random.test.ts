@@ -26,3 +26,37 @@ describe("SeededRandom.uniforms", () => {
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.004);
   });
 });
+
+describe("SeededRandom.bernoulliMask", () => {
+  it("is 0 where uniform() < p and `value` elsewhere, for the same draws and the same state after", () => {
+    for (const [p, value] of [
+      [0.3, 1 / 0.7],
+      [0, 2],
+      [0.999, 1000],
+    ]) {
+      const bulk = new SeededRandom(11);
+      const one = new SeededRandom(11);
+      for (const out of [new Float32Array(777), new Float64Array(333), new Float32Array(0)]) {
+        bulk.bernoulliMask(out, p, value);
+        const expected = Array.from(out, () => (one.uniform() < p ? 0 : Math.fround(value)));
+        const got = Array.from(out, (v) => (out instanceof Float32Array ? v : Math.fround(v)));
+        expect(got).toEqual(expected);
+      }
+      expect(bulk.getState()).toEqual(one.getState());
+    }
+  });
+
+  it("keeps about 1 − p of the units", () => {
+    const out = new Float32Array(100_000);
+    new SeededRandom(5).bernoulliMask(out, 0.25, 1);
+    const kept = out.reduce((a, b) => a + b, 0) / out.length;
+    // Standard error ~0.0014.
+    expect(Math.abs(kept - 0.75)).toBeLessThan(0.007);
+  });
+
+  it("rejects p outside [0, 1)", () => {
+    const out = new Float32Array(3);
+    expect(() => new SeededRandom(1).bernoulliMask(out, 1, 1)).toThrow(/p must be in \[0, 1\)/);
+    expect(() => new SeededRandom(1).bernoulliMask(out, Number.NaN, 1)).toThrow(RangeError);
+  });
+});
