@@ -14,6 +14,7 @@ import {
 import { loadTimeMachine, SequentialBatches } from "@rnnlm/data";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onnxBackend } from "../src/index.js";
+import type { OnnxTrainableModel } from "../src/train/onnx-trainable-model.js";
 import { randomIds } from "./model-cases.js";
 
 const spec = parseModelSpec({ cell: "lstm", vocabSize: 9, hiddenSize: 6, numLayers: 2, embeddingSize: 4 });
@@ -100,6 +101,58 @@ describe("OnnxTrainableModel on onnx:cpu", () => {
     b.dispose();
   });
 
+  it("evaluates an announced pass with the weights as constants: the same losses, ended by any weight change", async () => {
+    const frozen = (await trainable(runtime, { training: adam, seed: 6 })) as OnnxTrainableModel;
+    const plain = await trainable(runtime, { training: adam, weights: await frozen.getWeights() });
+    const windows = Array.from({ length: 40 }, (_, i) => batchOf(5, 3, 100 + i));
+    const last = batchOf(2, 3, 99);
+    const lossesOf = async (model: TrainableModel, announce: boolean) => {
+      if (announce) model.expectEvaluations?.(windows.length + 1);
+      const out: number[] = [];
+      const used: boolean[] = [];
+      let state = model.beginState(3);
+      for (const w of [...windows, last]) {
+        const r = await model.evaluate(w, state);
+        out.push(r.loss);
+        used.push((model as OnnxTrainableModel).lastEvaluationFrozen);
+        disposeState(state);
+        state = r.state;
+      }
+      disposeState(state);
+      return { out, used };
+    };
+    const a = await lossesOf(frozen, true);
+    const b = await lossesOf(plain, false);
+    // Every full window of the pass ran frozen; the single shorter last one did not.
+    expect(a.used).toEqual([...windows.map(() => true), false]);
+    a.out.forEach((loss, i) => {
+      expect(Math.abs(loss - b.out[i])).toBeLessThanOrEqual(1e-6 * Math.abs(b.out[i]));
+    });
+    // A step changes the weights: the pass ends and the next evaluation sees the new ones.
+    const stepBatch = batchOf(5, 3, 7);
+    await step(frozen, stepBatch);
+    await step(plain, stepBatch);
+    const after = await lossesOf(frozen, false);
+    expect(after.used.every((u) => !u)).toBe(true);
+    const again = await lossesOf(plain, false);
+    expect(after.out).toEqual(again.out);
+    // So does setWeights, in the middle of an announced pass.
+    frozen.expectEvaluations(100);
+    const w0 = windows[0];
+    await frozen.evaluate(w0, frozen.beginState(3));
+    expect(frozen.lastEvaluationFrozen).toBe(true);
+    const other = await trainable(runtime, { training: adam, seed: 99 });
+    await frozen.setWeights(await other.getWeights());
+    const fresh = await frozen.evaluate(w0, frozen.beginState(3));
+    expect(frozen.lastEvaluationFrozen).toBe(false);
+    expect(fresh.loss).toBe((await other.evaluate(w0, other.beginState(3))).loss);
+    // A pass too short to pay for a session runs plain.
+    frozen.expectEvaluations(3);
+    await frozen.evaluate(w0, frozen.beginState(3));
+    expect(frozen.lastEvaluationFrozen).toBe(false);
+    for (const m of [frozen, plain, other]) m.dispose();
+  });
+
   it("carries the state across windows of different lengths (word-level last window)", async () => {
     const model = await trainable(runtime, { training: adam, seed: 2 });
     const long = batchOf(6, 2, 20);
@@ -171,5 +224,23 @@ describe("OnnxTrainableModel on onnx:cpu", () => {
     expect(first).toBeGreaterThan(10);
     expect(last).toBeLessThan(V / 3);
     model.dispose();
+  });
+});
+
+describe("OnnxTrainableModel on onnx:wasm", () => {
+  it("evaluates an announced pass with the weights as constants (ONNX Runtime Web's externalData)", async () => {
+    const runtime = await onnxBackend.init("wasm", { threads: 1 });
+    const frozen = (await trainable(runtime, { training: adam, seed: 8 })) as OnnxTrainableModel;
+    const plain = await trainable(runtime, { training: adam, weights: await frozen.getWeights() });
+    frozen.expectEvaluations(40);
+    for (let i = 0; i < 3; i++) {
+      const w = batchOf(4, 2, 300 + i);
+      const a = await frozen.evaluate(w, frozen.beginState(2));
+      expect(frozen.lastEvaluationFrozen).toBe(true);
+      const b = await plain.evaluate(w, plain.beginState(2));
+      expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-6 * b.loss);
+    }
+    frozen.dispose();
+    plain.dispose();
   });
 });

@@ -95,6 +95,14 @@ export interface TrainableModel extends Model {
   trainStep(batch: TimeMajorBatch, state: RecurrentState): Promise<TrainStepResult>;
   /** Loss without updating anything (dropout off). */
   evaluate(batch: TimeMajorBatch, state: RecurrentState): Promise<LossResult>;
+  /**
+   * Optional hint: the next `windows` calls of `evaluate` come with the weights as they are now
+   * (a whole evaluation pass: `evaluatePerplexity` says so). A backend may prepare for them,
+   * e.g. compile the weights into its evaluation graph, which pays off only over many windows;
+   * any change of the weights (a step, `setWeights`) ends the pass. Losses are the same with or
+   * without it, to float32 rounding.
+   */
+  expectEvaluations?(windows: number): void;
   /** Loss and raw gradients (no clipping, no update, dropout off). */
   gradients(batch: TimeMajorBatch, state: RecurrentState): Promise<GradientResult>;
   readonly learningRate: number;

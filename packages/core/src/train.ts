@@ -125,6 +125,7 @@ export async function evaluatePerplexity(
   let lossSum = 0;
   let tokens = 0;
   let state: RecurrentState | null = null;
+  if (canEvaluate(model)) model.expectEvaluations?.(source.countBatches(epoch));
   for (const raw of source.epoch(epoch)) {
     const batch = toTimeMajor(raw);
     if (state === null || !source.carriesState) {

@@ -55,6 +55,27 @@ describe("trainLoop", () => {
     expect(await evaluatePerplexity(model, source)).toBeCloseTo(4, 12);
   });
 
+  it("announces each evaluation pass's window count to a model that takes the hint", async () => {
+    const model = new BigramModel(4);
+    const announced: number[] = [];
+    let evaluations = 0;
+    const evaluate = model.evaluate.bind(model);
+    const hinted = Object.assign(model, {
+      expectEvaluations: (windows: number) => {
+        announced.push(windows);
+        evaluations = 0;
+      },
+      evaluate: (...args: Parameters<typeof evaluate>) => {
+        evaluations += 1;
+        return evaluate(...args);
+      },
+    });
+    const source = patternSource({ pattern, batch: 2, steps: 2, count: 5, carriesState: true });
+    await evaluatePerplexity(hinted, source);
+    expect(announced).toEqual([5]);
+    expect(evaluations).toBe(5);
+  });
+
   it("resumes an interrupted run exactly where it stopped", async () => {
     const make = () => patternSource({ pattern, batch: 2, steps: 5, count: 6, carriesState: true });
     const full = new BigramModel(4, 0.3);

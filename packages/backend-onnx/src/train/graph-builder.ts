@@ -24,7 +24,7 @@ export class GraphBuilder {
    * the model (a subgraph must not shadow an outer name) and constants live in the outer graph,
    * which a subgraph reads by name.
    */
-  private scope: Scope = { counter: 0, constants: new Map(), inits: [] };
+  private scope: Scope = { counter: 0, constants: new Map(), inits: [], external: [] };
 
   /** A builder for the body graph of a `Scan` node or a branch of an `If` node of this graph. */
   subgraph(): GraphBuilder {
@@ -89,6 +89,33 @@ export class GraphBuilder {
     const name = this.fresh(hint);
     this.scope.inits.push(floatInitializer(name, dims, values));
     return name;
+  }
+
+  /**
+   * A float32 constant named `name` whose values stay outside the encoded model: the session is
+   * given them as `externalData` (see {@link externalData}), so a model holding megabytes of
+   * weights encodes in milliseconds.
+   */
+  externalFloats(name: string, dims: readonly number[], values: Float32Array): string {
+    const path = `external_${this.scope.external.length}.bin`;
+    this.scope.inits.push({
+      name,
+      dims: [...dims],
+      dataType: FLOAT,
+      dataLocation: 1, // EXTERNAL
+      externalData: [
+        { key: "location", value: path },
+        { key: "offset", value: "0" },
+        { key: "length", value: String(values.byteLength) },
+      ],
+    });
+    this.scope.external.push({ path, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
+    return name;
+  }
+
+  /** The values of every {@link externalFloats} constant, as a session's `externalData` option. */
+  get externalData(): readonly ExternalData[] {
+    return this.scope.external;
   }
 
   /** An int64 vector constant (shapes, axes, split sizes). */
@@ -257,11 +284,18 @@ export class GraphBuilder {
   }
 }
 
+/** One file of a session's in-memory `externalData`. */
+export interface ExternalData {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
 /** What a graph shares with its subgraphs. */
 interface Scope {
   counter: number;
   readonly constants: Map<string, string>;
   readonly inits: OnnxTypes.ITensorProto[];
+  readonly external: ExternalData[];
 }
 
 /** An INTS attribute. */

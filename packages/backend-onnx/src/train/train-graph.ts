@@ -1,9 +1,9 @@
 import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
 import { backwardGraph } from "./backward-graph.js";
 import { crossEntropyGraph } from "./cross-entropy-graph.js";
-import { trainParameterShapes } from "./decoder-packing.js";
+import { type StoredTensor, trainParameterShapes } from "./decoder-packing.js";
 import { forwardGraph, forwardInputs, type MaskInputs } from "./forward-graph.js";
-import { FLOAT, GraphBuilder } from "./graph-builder.js";
+import { type ExternalData, FLOAT, GraphBuilder } from "./graph-builder.js";
 import { addOptimizerUpdate, isPlainSgd } from "./optimizer-graph.js";
 import { gradName, TRAIN_IO } from "./train-io.js";
 
@@ -28,6 +28,8 @@ export interface TrainGraph {
   readonly rowSelection: boolean;
   /** Whether the step outputs `new_rows.encoder.weight` (the window's rows) for the embedding. */
   readonly embeddingRows: boolean;
+  /** The frozen weights' values, for the session's `externalData` option (empty without). */
+  readonly externalData: readonly ExternalData[];
 }
 
 /**
@@ -39,6 +41,11 @@ export interface TrainGraph {
  * backward can reuse each step's gates; everything that is not sequential (input projections,
  * activation derivatives, weight gradients as one product over all steps, the decoder) runs as
  * one large op over all steps × batch rows.
+ *
+ * With `frozen` (parameters in the graphs' layout, `trainParameterShapes`) the parameters are
+ * constants instead of inputs: ONNX Runtime then folds what depends on them alone (gate
+ * reorders, transposes) and packs the matrices for its GEMMs once, when the session opens. An
+ * evaluation pass of a word-level model ran ~20–30 % faster per window so.
  */
 export function buildTrainGraph(
   spec: ModelSpec,
@@ -46,13 +53,18 @@ export function buildTrainGraph(
   steps: number,
   batch: number,
   mode: TrainGraphMode,
+  frozen?: ReadonlyMap<string, StoredTensor>,
 ): TrainGraph {
   const g = new GraphBuilder();
   const window = { steps, batch };
   // Parameters in the canonical layout but for an untied decoder, packed with its bias.
   const shapes = trainParameterShapes(spec);
   const names = [...shapes.keys()];
-  for (const name of names) g.input(name, FLOAT, shapes.get(name) ?? []);
+  for (const name of names) {
+    const value = frozen?.get(name);
+    if (value === undefined) g.input(name, FLOAT, shapes.get(name) ?? []);
+    else g.externalFloats(name, shapes.get(name) ?? [], value.data);
+  }
   const p = mode === "train" ? spec.dropout : { input: 0, between: 0, output: 0 };
   const inputs = forwardInputs(g, spec, window, p);
   const graph = (rowSelection: boolean, embeddingRows = false): TrainGraph => ({
@@ -61,6 +73,7 @@ export function buildTrainGraph(
     masks: inputs.masks,
     rowSelection,
     embeddingRows,
+    externalData: g.externalData,
   });
 
   const forward = forwardGraph(g, spec, window, inputs, mode === "gradients" || mode === "train");

@@ -1,6 +1,7 @@
 import type { ModelSpec, TrainingOptions } from "@rnnlm/core";
 import type { OrtEngine } from "../runtime/ort-engine.js";
 import type { OrtSession, OrtSessionOptions } from "../runtime/ort-types.js";
+import type { StoredTensor } from "./decoder-packing.js";
 import { buildTrainGraph, type MaskInputs, type TrainGraphMode } from "./train-graph.js";
 
 /** An open session of one training-step graph. */
@@ -51,14 +52,33 @@ export class TrainSessionCache {
     return opening;
   }
 
-  private async open(mode: TrainGraphMode, steps: number, batch: number): Promise<TrainSession> {
+  /**
+   * Opens a session (not kept here: the caller releases it) of one graph with `frozen` as its
+   * parameters' constant values (see `buildTrainGraph`); its feeds are the rest.
+   */
+  openFrozen(
+    mode: TrainGraphMode,
+    steps: number,
+    batch: number,
+    frozen: ReadonlyMap<string, StoredTensor>,
+  ): Promise<TrainSession> {
+    return this.open(mode, steps, batch, frozen);
+  }
+
+  private async open(
+    mode: TrainGraphMode,
+    steps: number,
+    batch: number,
+    frozen?: ReadonlyMap<string, StoredTensor>,
+  ): Promise<TrainSession> {
     const started = performance.now();
-    const graph = buildTrainGraph(this.spec, this.training, steps, batch, mode);
+    const graph = buildTrainGraph(this.spec, this.training, steps, batch, mode, frozen);
     // "basic" (constant folding, redundant nodes): as fast per step as "all" or faster on these
     // graphs, and "all" takes ~6× longer to open a session. Spinning: see `OrtEngine`.
     const session = await this.engine.createSession(graph.bytes, {
       graphOptimizationLevel: "basic",
       extra: { session: { intra_op: { allow_spinning: this.engine.trainingSpins ? "1" : "0" } } },
+      ...(graph.externalData.length > 0 ? { externalData: [...graph.externalData] } : {}),
       ...this.options,
     });
     return {
