@@ -94,10 +94,11 @@ function writeRows(param: Stored, rows: Float32Array, ids: BigInt64Array | null)
  * A {@link TrainableModel} whose every step runs as one ONNX graph on ONNX Runtime: forward
  * (with dropout masks drawn on the host), backpropagation through time, global-norm clipping and
  * the optimizer update (see `buildTrainGraph`). Parameters and optimizer buffers live in host
- * memory as float32 in canonical layout but for an untied decoder, kept packed with its bias
- * (`decoder-packing.ts`) and unpacked only where weights, gradients or buffers leave; each step feeds them in and takes the updated ones back
- * (no other copy). The state is carried by the caller and is detached by construction: each
- * window's graph starts from `h0`/`c0` as plain inputs.
+ * memory as float32 in canonical layout — but for an untied decoder, kept packed with its bias
+ * (`decoder-packing.ts`) and unpacked only where weights, gradients or buffers leave; each step
+ * feeds them in and takes the updated ones back (no other copy). The state is carried by the
+ * caller and is detached by construction: each window's graph starts from `h0`/`c0` as plain
+ * inputs.
  */
 export class OnnxTrainableModel implements TrainableModel {
   readonly training: TrainingOptions;
