@@ -113,10 +113,8 @@ export class OnnxTrainableModel implements TrainableModel {
   private disposed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private timing: StepTiming = { feedMs: 0, runMs: 0, collectMs: 0 };
-  /** Bumped whenever the parameters change: an evaluation pass and its frozen sessions belong to one. */
-  private weightsVersion = 0;
-  /** The pass `expectEvaluations` announced: windows still expected, at `version`. */
-  private evaluationPass: { readonly version: number; remaining: number } | null = null;
+  /** Windows still expected of the pass `expectEvaluations` announced (0: none); a weight change ends it. */
+  private passWindows = 0;
   /** Evaluation sessions with the current parameters as constants, by window shape. */
   private frozen = new Map<string, Promise<TrainSession>>();
   private evaluatedFrozen = false;
@@ -153,9 +151,14 @@ export class OnnxTrainableModel implements TrainableModel {
     return this.prefixes.reduce((packed, prefix) => packDecoderEntries(packed, prefix), entries);
   }
 
+  /** The graphs' layout back to canonical entries (the unpacked ones new arrays, the rest as they are). */
+  private unpack(entries: Map<string, Stored>): Map<string, Stored> {
+    return this.prefixes.reduce((out, prefix) => unpackDecoderEntries(out, prefix), entries);
+  }
+
   /** The graphs' layout back to canonical entries, every tensor a copy of what the model holds. */
   private unpackCopy(entries: Map<string, Stored>): Map<string, Stored> {
-    const canonical = this.prefixes.reduce((out, prefix) => unpackDecoderEntries(out, prefix), entries);
+    const canonical = this.unpack(entries);
     for (const [key, t] of canonical) {
       if (entries.get(key) === t) canonical.set(key, { dims: t.dims, data: t.data.slice() });
     }
@@ -200,8 +203,7 @@ export class OnnxTrainableModel implements TrainableModel {
 
   /** Ends the evaluation pass and releases the sessions holding the old parameters. */
   private weightsChanged(): void {
-    this.weightsVersion += 1;
-    this.evaluationPass = null;
+    this.passWindows = 0;
     for (const pending of this.frozen.values()) {
       void pending.then((s) => this.engine.release(s.session)).catch(() => undefined);
     }
@@ -210,7 +212,7 @@ export class OnnxTrainableModel implements TrainableModel {
 
   expectEvaluations(windows: number): void {
     this.live();
-    this.evaluationPass = { version: this.weightsVersion, remaining: windows };
+    this.passWindows = windows;
   }
 
   /**
@@ -218,10 +220,9 @@ export class OnnxTrainableModel implements TrainableModel {
    * opened where enough windows of the pass remain to pay for it; null outside a pass.
    */
   private frozenSession(steps: number, batch: number): Promise<TrainSession> | null {
-    const pass = this.evaluationPass;
-    if (pass === null || pass.version !== this.weightsVersion) return null;
-    const windowsLeft = pass.remaining;
-    pass.remaining -= 1;
+    if (this.passWindows <= 0) return null;
+    const windowsLeft = this.passWindows;
+    this.passWindows -= 1;
     const key = `${steps}x${batch}`;
     let opened = this.frozen.get(key);
     if (opened === undefined) {
@@ -285,8 +286,8 @@ export class OnnxTrainableModel implements TrainableModel {
     });
   }
 
+  /** Base feeds and the targets of a batch `checkTrainingBatch` accepted. */
   private async lossFeeds(batch: TimeMajorBatch, state: RecurrentState, params = true) {
-    checkTrainingBatch(this.spec, batch);
     const feeds = await this.baseFeeds(batch.x, batch.steps, batch.batch, state, params);
     feeds[TRAIN_IO.targets] = this.engine.int32(batch.y, [batch.steps * batch.batch, 1]);
     return feeds;
@@ -317,6 +318,7 @@ export class OnnxTrainableModel implements TrainableModel {
   async gradients(batch: TimeMajorBatch, state: RecurrentState): Promise<GradientResult> {
     return this.serial(async () => {
       this.live();
+      checkTrainingBatch(this.spec, batch);
       const feeds = await this.lossFeeds(batch, state);
       const opened = await this.sessions.get("gradients", batch.steps, batch.batch);
       this.addRowSelection(feeds, opened, batch.x);
@@ -324,7 +326,7 @@ export class OnnxTrainableModel implements TrainableModel {
       const packed = new Map<string, Stored>();
       for (const [name, p] of this.params) packed.set(name, { dims: p.dims, data: outputData(out, gradName(name)) });
       const grads: Weights = {};
-      for (const [name, t] of this.prefixes.reduce((m, prefix) => unpackDecoderEntries(m, prefix), packed)) {
+      for (const [name, t] of this.unpack(packed)) {
         grads[name] = { shape: [...t.dims], data: t.data };
       }
       return { loss: this.scalar(out, TRAIN_IO.loss), grads, state: this.stateOf(out, batch.batch) };
