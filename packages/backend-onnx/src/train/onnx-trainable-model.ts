@@ -139,9 +139,14 @@ export class OnnxTrainableModel implements TrainableModel {
     );
     this.prefixes = ["", ...optimizerBufferKinds(training.optimizer).map((kind) => `${kind}.`)];
     this.loadWeights(weights);
+    this.loadBuffers((_, dims) => new Float32Array(sizeOf(dims)));
+  }
+
+  /** Sets every optimizer buffer (canonical key and shape) to `bufferData`'s, in the graphs' layout. */
+  private loadBuffers(bufferData: (key: string, dims: readonly number[]) => Float32Array): void {
     const buffers = new Map<string, Stored>();
-    for (const [key, dims] of optimizerBufferLayout(spec, training.optimizer)) {
-      if (key !== "step") buffers.set(key, { dims, data: new Float32Array(sizeOf(dims)) });
+    for (const [key, dims] of optimizerBufferLayout(this.spec, this.training.optimizer)) {
+      if (key !== "step") buffers.set(key, { dims, data: bufferData(key, dims) });
     }
     this.buffers = this.pack(buffers);
   }
@@ -411,11 +416,7 @@ export class OnnxTrainableModel implements TrainableModel {
   private restoreBuffers(state: Weights): void {
     const { step } = validateOptimizerState(this.spec, this.training.optimizer, state);
     this.adamStep = step;
-    const buffers = new Map<string, Stored>();
-    for (const [key, dims] of optimizerBufferLayout(this.spec, this.training.optimizer)) {
-      if (key !== "step") buffers.set(key, { dims, data: new Float32Array(state[key].data) });
-    }
-    this.buffers = this.pack(buffers);
+    this.loadBuffers((key) => new Float32Array(state[key].data));
   }
 
   getRandomState(): RandomState {

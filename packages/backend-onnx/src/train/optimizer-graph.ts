@@ -14,13 +14,14 @@ export function isPlainSgd(opt: TrainingOptions["optimizer"]): boolean {
  *
  * `shapes` lists the graph's parameters (`trainParameterShapes`: the decoder may be packed with
  * its bias, which changes no sum and no elementwise update). Clipping is PyTorch's
- * `clip_grad_norm_` (core's `clipCoefficient`): norm = √(Σ over the parameters of Σ g²) (a tied matrix once; `bias_ih` and `bias_hh` separately, even where
- * their gradients are the same tensor), g ← g·min(1, clip/(norm + 1e-6)). The norm and the
- * coefficient are computed in float64, then the coefficient is rounded to float32 once. Updates are PyTorch's SGD (weight decay added to
- * g, momentum buffer starting at g) and Adam (bias-corrected; step size lr/(1 − β1^t) and
- * √(1 − β2^t) come in as scalars computed on the host in float64) and RMSprop
- * (v = α·v + (1−α)·g², w −= lr·g/(√v + eps)). Outputs `grad_norm`,
- * `new.<param>` and `new.<buffer>`; with `embeddingRows` (plain SGD only, where untouched rows
+ * `clip_grad_norm_` (core's `clipCoefficient`): norm = √(Σ over the parameters of Σ g²) (a tied
+ * matrix once; `bias_ih` and `bias_hh` separately, even where their gradients are the same
+ * tensor), g ← g·min(1, clip/(norm + 1e-6)). The norm and the coefficient are computed in
+ * float64, then the coefficient is rounded to float32 once. Updates are PyTorch's SGD (weight
+ * decay added to g, momentum buffer starting at g) and Adam (bias-corrected; step size
+ * lr/(1 − β1^t) and √(1 − β2^t) come in as scalars computed on the host in float64) and RMSprop
+ * (v = α·v + (1−α)·g², w −= lr·g/(√v + eps)). Outputs `grad_norm`, `new.<param>` and
+ * `new.<buffer>`; with `embeddingRows` (plain SGD only, where untouched rows
  * keep their values) `new_rows.encoder.weight` instead of `new.encoder.weight`: the updated rows
  * of the window's ids, in `rows.index` order.
  */
